@@ -1,0 +1,174 @@
+// A connected client: its socket, its query buffer, its parsed arguments and its output buffer.
+//
+//     socket ──read──▶ query buffer ──parser──▶ argv ──command──▶ output buffer ──write──▶ socket
+//                      (qbuf, qbufPos)          [ByteString]      (buf, sent)
+//
+// The fields are grouped by who touches them: the networking code (Networking.swift) owns the
+// buffers and flags; commands read `argv` and `db` and append replies (Reply.swift).
+//
+// Redis: `struct client` (src/server.h), createClient and freeClient (src/networking.c).
+
+import RedisCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Client flags. Redis: the CLIENT_* bits (src/server.h)
+public struct ClientFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// Close once the output buffer has been written (after QUIT or a protocol error).
+    /// Redis: CLIENT_CLOSE_AFTER_REPLY
+    public static let closeAfterReply = ClientFlags(rawValue: 1 << 0)
+    /// Close in the next beforeSleep, whatever is pending. Redis: CLIENT_CLOSE_ASAP
+    public static let closeASAP = ClientFlags(rawValue: 1 << 1)
+    /// Queued for handleClientsWithPendingWrites. Redis: CLIENT_PENDING_WRITE
+    public static let pendingWrite = ClientFlags(rawValue: 1 << 2)
+    /// Not a socket: the AOF loader's fake client. Redis: fd == -1 / CONN_TYPE_NONE
+    public static let fake = ClientFlags(rawValue: 1 << 3)
+    /// Passed AUTH, or no password is set. Redis: c->authenticated
+    public static let authenticated = ClientFlags(rawValue: 1 << 4)
+}
+
+/// One connection. Redis: client (src/server.h)
+public final class Client {
+    // MARK: Identity (set once)
+    /// A unique, increasing id. Redis: c->id (CLIENT ID)
+    public let id: UInt64
+    /// The socket, or -1 for a fake client.
+    public let fd: Int32
+    /// `ip:port` of the peer. Redis: c->conn peer id (CLIENT LIST addr=)
+    public let address: String
+    /// When the connection was accepted (ms). Redis: c->ctime
+    public let createdMs: Int64
+
+    // MARK: Owned by the command layer
+    /// The selected database. Redis: c->db
+    public var db = 0
+    /// The arguments of the command being executed. Redis: c->argv, c->argc
+    public var argv: [ByteString] = []
+    /// The protocol version for replies, 2 or 3. Redis: c->resp
+    public var resp = 2
+    /// CLIENT SETNAME. Redis: c->name
+    public var name: ByteString?
+    /// The last command run, for CLIENT LIST. Redis: c->lastcmd
+    public var lastCommand = "NULL"
+
+    // MARK: Owned by the networking layer
+    public var flags: ClientFlags = []
+    /// Last time the client sent or received something (ms). Redis: c->lastinteraction
+    public var lastInteractionMs: Int64
+    var parser = RequestParser()
+    /// The query buffer: bytes read but not yet parsed live in qbuf[qbufPos..<qbufLen].
+    /// Redis: c->querybuf, c->qb_pos
+    var qbuf: UnsafeMutableRawPointer
+    var qbufCapacity: Int
+    var qbufLen = 0
+    var qbufPos = 0
+    /// The output buffer: reply bytes in buf[sent..<bufLen] are still to be written.
+    /// Redis: c->buf, c->bufpos, c->sentlen (and c->reply, the list for big replies)
+    /// SIMPLIFICATION: Redis has a 16 KB static buffer plus a list of reply blocks; one growable
+    /// buffer does the same job with less code.
+    var buf: UnsafeMutableRawPointer
+    var bufCapacity: Int
+    var bufLen = 0
+    var sent = 0
+    /// Back-reference to the networking layer, to queue this client for writing.
+    unowned(unsafe) let net: Networking
+
+    init(id: UInt64, fd: Int32, address: String, net: Networking, nowMs: Int64) {
+        self.id = id
+        self.fd = fd
+        self.address = address
+        self.net = net
+        createdMs = nowMs
+        lastInteractionMs = nowMs
+        qbufCapacity = 16 * 1024
+        qbuf = UnsafeMutableRawPointer.allocate(byteCount: qbufCapacity, alignment: 8)
+        bufCapacity = 16 * 1024
+        buf = UnsafeMutableRawPointer.allocate(byteCount: bufCapacity, alignment: 8)
+        argv.reserveCapacity(8)
+    }
+
+    deinit {
+        qbuf.deallocate()
+        buf.deallocate()
+    }
+
+    /// Bytes waiting in the query buffer. Redis: sdslen(c->querybuf) - c->qb_pos
+    public var queryBufferPending: Int { qbufLen - qbufPos }
+    /// Allocated query buffer size. Redis: sdsalloc(c->querybuf) (CLIENT LIST qbuf=)
+    public var queryBufferSize: Int { qbufCapacity }
+    /// Reply bytes not yet written. Redis: c->bufpos + c->reply_bytes (CLIENT LIST omem=)
+    public var outputPending: Int { bufLen - sent }
+    /// True when there is something to write. Redis: clientHasPendingReplies
+    @inline(__always) public var hasPendingReplies: Bool { bufLen > sent }
+
+    /// Makes room for `n` more bytes in the query buffer, moving unparsed bytes to the front.
+    func reserveQueryBuffer(_ n: Int) {
+        if qbufPos > 0 {
+            let pending = qbufLen - qbufPos
+            if pending > 0 { qbuf.copyMemory(from: qbuf + qbufPos, byteCount: pending) }
+            qbufLen = pending
+            qbufPos = 0
+        }
+        if qbufCapacity - qbufLen < n {
+            var cap = qbufCapacity
+            while cap - qbufLen < n { cap *= 2 }
+            let nb = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: 8)
+            nb.copyMemory(from: qbuf, byteCount: qbufLen)
+            qbuf.deallocate()
+            qbuf = nb
+            qbufCapacity = cap
+        }
+    }
+
+    /// Appends bytes to the query buffer as if read from the socket (fake clients, tests).
+    public func feed(_ bytes: UnsafeRawBufferPointer) {
+        reserveQueryBuffer(bytes.count)
+        if bytes.count > 0 { (qbuf + qbufLen).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        qbufLen += bytes.count
+    }
+
+    /// Parses the next command out of the query buffer into `argv`.
+    public func parseNext() -> ParseResult {
+        parser.parse(UnsafeRawBufferPointer(start: qbuf, count: qbufLen), pos: &qbufPos, argv: &argv)
+    }
+
+    /// The reply bytes not yet written (tests, fake clients).
+    public var pendingOutput: [UInt8] { Array(UnsafeRawBufferPointer(start: buf + sent, count: bufLen - sent)) }
+
+    /// Drops the pending output (fake clients discard replies). Redis: the fake client's reply list is never sent
+    public func discardOutput() { bufLen = 0; sent = 0 }
+
+    /// Makes room for `n` more reply bytes.
+    @inline(__always)
+    func reserveOutput(_ n: Int) {
+        if bufCapacity - bufLen < n { growOutput(n) }
+    }
+
+    private func growOutput(_ n: Int) {
+        if sent > 0 {
+            // Slide the unsent part to the front before growing.
+            let pending = bufLen - sent
+            if pending > 0 { buf.copyMemory(from: buf + sent, byteCount: pending) }
+            bufLen = pending
+            sent = 0
+            if bufCapacity - bufLen >= n { return }
+        }
+        var cap = bufCapacity
+        while cap - bufLen < n { cap *= 2 }
+        let nb = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: 8)
+        nb.copyMemory(from: buf, byteCount: bufLen)
+        buf.deallocate()
+        buf = nb
+        bufCapacity = cap
+    }
+}
+
+extension Client {
+    /// Applies a new proto-max-bulk-len to this client's parser (CONFIG SET).
+    public func setMaxBulkLength(_ n: Int64) { parser.limits.maxBulkLength = n }
+}

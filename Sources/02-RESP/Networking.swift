@@ -1,0 +1,420 @@
+// Connections: listen, accept, read requests, write replies, close.
+//
+// The life of one request, as this file handles it:
+//
+//  1) The listening socket is readable: acceptHandler accepts (up to 1000 per wake-up), makes the
+//     socket non-blocking, creates a Client and registers readQueryFromClient for it.
+//  2) The client's socket is readable: readQueryFromClient reads up to 16 KB into the query
+//     buffer and calls processInputBuffer, which parses as many whole commands as are there and
+//     hands each to `processCommand` (the server's dispatcher, server.c's processCommand).
+//  3) Each command appends its reply to the client's output buffer; the client is queued on
+//     `pendingWrites` (Reply.swift).
+//  4) beforeSleep calls handleClientsWithPendingWrites: write(2) straight away, without waiting
+//     for the socket to be reported writable. Only a client that could not take everything gets a
+//     writable handler (sendReplyToClient), removed again once its buffer has drained.
+//  5) EOF, an error, a protocol error (after its reply), QUIT or a full query buffer: freeClient.
+//
+// Redis: acceptTcpHandler, readQueryFromClient, processInputBuffer, writeToClient,
+// handleClientsWithPendingWrites, freeClient (src/networking.c), anetTcpServer (src/anet.c).
+
+import CSystem
+import RedisCore
+import RedisEventLoop
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Counters INFO reports. Redis: the stat_* fields of `server` (src/server.h)
+public struct NetStats {
+    public var connectionsReceived: Int64 = 0
+    public var rejectedConnections: Int64 = 0
+    public var netInputBytes: Int64 = 0
+    public var netOutputBytes: Int64 = 0
+    public var errorReplies: Int64 = 0
+    public var commandsProcessed: Int64 = 0
+    public init() {}
+}
+
+/// Owns the listening sockets and every client. Redis: the networking half of `server`
+public final class Networking {
+    let loop: EventLoop
+    let config: Config
+    let tracer: Tracer
+    let logger: Logger
+    let clock: Clock
+    /// Clients by descriptor. Redis keeps a list (server.clients); a table indexed by fd finds
+    /// the client of a fired event in O(1).
+    var clientsByFd: [Client?]
+    /// Connected clients, in no particular order.
+    public private(set) var clientCount = 0
+    /// Clients with replies to write before the next sleep. Redis: server.clients_pending_write
+    var pendingWrites: [Client] = []
+    /// Clients to free in beforeSleep. Redis: server.clients_to_close
+    var toClose: [Client] = []
+    /// The listening descriptors. Redis: server.ipfd
+    public private(set) var listeners: [Int32] = []
+    /// The port actually listened on (differs from the config when it was 0).
+    public private(set) var port = 0
+    var nextClientId: UInt64 = 1
+    public var stats = NetStats()
+    /// Runs one parsed command. Set by the server. Redis: processCommand (src/server.c)
+    public var processCommand: (Client) -> Void = { _ in }
+    /// Called when a client is freed, so other parts (transactions, pub/sub) can forget it.
+    public var onFree: ((Client) -> Void)?
+
+    /// Redis: PROTO_IOBUF_LEN, NET_MAX_WRITES_PER_EVENT, MAX_ACCEPTS_PER_CALL
+    static let ioBufLen = 16 * 1024
+    static let maxWritesPerEvent = 64 * 1024
+    static let maxAcceptsPerCall = 1000
+
+    public init(loop: EventLoop, config: Config, tracer: Tracer, logger: Logger, clock: Clock) {
+        self.loop = loop
+        self.config = config
+        self.tracer = tracer
+        self.logger = logger
+        self.clock = clock
+        clientsByFd = Array(repeating: nil, count: loop.setSize)
+    }
+
+    /// Every connected client, oldest first (CLIENT LIST, INFO).
+    public var clients: [Client] { clientsByFd.compactMap { $0 }.sorted { $0.id < $1.id } }
+
+    // MARK: - Listening
+
+    /// Listens on every `bind` address at `port` (0: a free port, the same for all addresses).
+    /// Redis: listenToPort, anetTcpServer (src/server.c, src/anet.c)
+    public func listen(addresses: [String], port requested: Int, backlog: Int) throws {
+        var port = requested
+        for raw in addresses {
+            // Redis 7 marks optional addresses with a leading '-': skip them if they fail.
+            let optional = raw.hasPrefix("-")
+            let addr = optional ? String(raw.dropFirst()) : raw
+            do {
+                let (fd, actual) = try Networking.tcpServer(address: addr, port: port, backlog: backlog)
+                port = actual
+                listeners.append(fd)
+                try loop.createFileEvent(fd: fd, mask: .readable) { [unowned self] fd, _ in self.acceptHandler(fd) }
+            } catch let e as ConfigError {
+                if optional { continue }
+                throw e
+            }
+        }
+        self.port = port
+    }
+
+    static func tcpServer(address: String, port: Int, backlog: Int) throws -> (Int32, Int) {
+        let six = address.contains(":")
+        let fd = socket(six ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if fd < 0 { throw ConfigError("socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var result: Int32
+        if six {
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+            var sa = sockaddr_in6()
+            sa.sin6_family = sa_family_t(AF_INET6)
+            sa.sin6_port = in_port_t(UInt16(port).bigEndian)
+            let host = address == "*" || address == "::*" ? "::" : address
+            if inet_pton(AF_INET6, host, &sa.sin6_addr) != 1 { close(fd); throw ConfigError("Invalid bind address '\(address)'") }
+            result = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        } else {
+            var sa = sockaddr_in()
+            sa.sin_family = sa_family_t(AF_INET)
+            sa.sin_port = in_port_t(UInt16(port).bigEndian)
+            let host = address == "*" ? "0.0.0.0" : address
+            if inet_pton(AF_INET, host, &sa.sin_addr) != 1 { close(fd); throw ConfigError("Invalid bind address '\(address)'") }
+            result = withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        }
+        if result != 0 {
+            let msg = String(cString: strerror(errno))
+            close(fd)
+            throw ConfigError("Could not create server TCP listening socket \(address):\(port): bind: \(msg)")
+        }
+        if systemListen(fd, Int32(backlog)) != 0 {
+            let msg = String(cString: strerror(errno))
+            close(fd)
+            throw ConfigError("Could not create server TCP listening socket \(address):\(port): listen: \(msg)")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return (fd, localPort(fd))
+    }
+
+    static func localPort(_ fd: Int32) -> Int {
+        var ss = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &ss) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return peerString(&ss).port
+    }
+
+    static func peerString(_ ss: inout sockaddr_storage) -> (ip: String, port: Int) {
+        var host = [CChar](repeating: 0, count: 64)
+        if Int32(ss.ss_family) == AF_INET6 {
+            return withUnsafePointer(to: &ss) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
+                var a = p.pointee.sin6_addr
+                inet_ntop(AF_INET6, &a, &host, 64)
+                return (cString(host), Int(UInt16(bigEndian: p.pointee.sin6_port)))
+            } }
+        }
+        return withUnsafePointer(to: &ss) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
+            var a = p.pointee.sin_addr
+            inet_ntop(AF_INET, &a, &host, 64)
+            return (cString(host), Int(UInt16(bigEndian: p.pointee.sin_port)))
+        } }
+    }
+
+    /// Stops listening (SHUTDOWN). Redis: closeListeningSockets (src/server.c)
+    public func closeListeners() {
+        for fd in listeners {
+            loop.deleteFileEvent(fd: fd, mask: .readable)
+            close(fd)
+        }
+        listeners.removeAll()
+    }
+
+    // MARK: - Accepting
+
+    /// The listening socket is readable: accept every waiting connection.
+    /// Redis: acceptTcpHandler, acceptCommonHandler (src/networking.c)
+    func acceptHandler(_ lfd: Int32) {
+        for _ in 0..<Networking.maxAcceptsPerCall {
+            var ss = sockaddr_storage()
+            var len = UInt32(MemoryLayout<sockaddr_storage>.size)
+            let cfd = withUnsafeMutablePointer(to: &ss) { csys_accept_nonblock(lfd, $0, &len) }
+            if cfd < 0 {
+                if errno != EWOULDBLOCK && errno != EAGAIN && errno != EINTR {
+                    logger.log(.warning, "Accepting client connection: \(String(cString: strerror(errno)))")
+                }
+                return
+            }
+            let (ip, port) = Networking.peerString(&ss)
+            let address = "\(ip):\(port)"
+            logger.log(.verbose, "Accepted \(address)")
+            // Over the limit: say so on the raw socket and close, as Redis does.
+            if clientCount + 1 > config.maxclients || Int(cfd) >= clientsByFd.count {
+                let err: StaticString = "-ERR max number of clients reached\r\n"
+                _ = write(cfd, err.utf8Start, err.utf8CodeUnitCount)
+                close(cfd)
+                stats.rejectedConnections += 1
+                if tracer.on(.net) { tracer.emit(.net, .event, "reject fd=\(cfd) \(address) maxclients", fn: "acceptCommonHandler") }
+                continue
+            }
+            var one: Int32 = 1
+            setsockopt(cfd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            if config.tcpKeepalive > 0 {
+                setsockopt(cfd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
+            let c = Client(id: nextClientId, fd: cfd, address: address, net: self, nowMs: clock.mstime())
+            nextClientId += 1
+            if config.requirepass.isEmpty { c.flags.insert(.authenticated) }
+            c.parser.limits.maxBulkLength = config.protoMaxBulkLen
+            do {
+                try loop.createFileEvent(fd: cfd, mask: .readable) { [unowned self] fd, _ in
+                    if let c = self.clientsByFd[Int(fd)] { self.readQueryFromClient(c) }
+                }
+            } catch {
+                logger.log(.warning, "Error registering fd event for the new client: \(error)")
+                close(cfd)
+                continue
+            }
+            clientsByFd[Int(cfd)] = c
+            clientCount += 1
+            stats.connectionsReceived += 1
+            if tracer.on(.net) { tracer.emit(.net, .event, "accept fd=\(cfd) id=\(c.id) \(address)", fn: "acceptTcpHandler") }
+        }
+    }
+
+    /// A client that is not a socket (the AOF loader, scripts). Redis: createClient(NULL)
+    public func makeFakeClient() -> Client {
+        let c = Client(id: UInt64.max, fd: -1, address: "", net: self, nowMs: clock.mstime())
+        c.flags = [.fake, .authenticated]
+        c.parser.limits.maxBulkLength = Int64.max
+        return c
+    }
+
+    // MARK: - Reading
+
+    // snippet.readQueryFromClient
+    /// The client's socket is readable: read, then run every whole command that arrived.
+    /// Redis: readQueryFromClient (src/networking.c)
+    func readQueryFromClient(_ c: Client) {
+        // Read 16 KB at a time, or the rest of a big bulk argument in one go.
+        var want = Networking.ioBufLen
+        if c.parser.requestType == .multibulk && c.parser.multibulkLength > 0 && c.parser.bulkLength >= Networking.ioBufLen {
+            want = max(want, c.parser.bulkLength + 2 - c.queryBufferPending)
+        }
+        c.reserveQueryBuffer(want)
+        let n = read(c.fd, c.qbuf + c.qbufLen, want)
+        if n < 0 {
+            if errno == EAGAIN || errno == EINTR { return }
+            logger.log(.verbose, "Reading from client: \(String(cString: strerror(errno)))")
+            freeClient(c, reason: "read error")
+            return
+        }
+        if n == 0 {
+            logger.log(.verbose, "Client closed connection")
+            freeClient(c, reason: "EOF")
+            return
+        }
+        if tracer.on(.net) {
+            tracer.emit(.net, .netIn, "fd=\(c.fd) " + Tracer.preview(UnsafeRawBufferPointer(start: c.qbuf + c.qbufLen, count: n)),
+                        fn: "readQueryFromClient")
+        }
+        c.qbufLen += n
+        c.lastInteractionMs = clock.mstime()
+        stats.netInputBytes += Int64(n)
+        // A client that sends more than it lets us parse is cut off, not allowed to eat memory.
+        if Int64(c.queryBufferPending) > config.clientQueryBufferLimit {
+            logger.log(.warning, "Closing client that reached max query buffer length: id=\(c.id) addr=\(c.address) qbuf=\(c.queryBufferPending)")
+            freeClient(c, reason: "query buffer limit")
+            return
+        }
+        processInputBuffer(c)
+    }
+    // snippet.end
+
+    /// Runs every complete command in the query buffer. Redis: processInputBuffer (src/networking.c)
+    public func processInputBuffer(_ c: Client) {
+        while c.qbufPos < c.qbufLen {
+            // After QUIT or a protocol error, the rest of the input is ignored.
+            if c.flags.contains(.closeAfterReply) || c.flags.contains(.closeASAP) { break }
+            switch c.parseNext() {
+            case .incomplete:
+                return
+            case .error(let message):
+                protocolError(c, message)
+                return
+            case .command:
+                if c.argv.isEmpty { continue }  // an empty line or `*0`: nothing to do
+                stats.commandsProcessed += 1
+                processCommand(c)
+                c.argv.removeAll(keepingCapacity: true)
+            }
+        }
+        if c.qbufPos == c.qbufLen { c.qbufPos = 0; c.qbufLen = 0 }
+    }
+
+    /// Replies with the protocol error and marks the client to close after the reply.
+    /// Redis: setProtocolError (src/networking.c)
+    func protocolError(_ c: Client, _ message: String) {
+        logger.log(.verbose, "Protocol error (\(message)) from client: id=\(c.id) addr=\(c.address)")
+        if tracer.on(.net) { tracer.emit(.net, .event, "fd=\(c.fd) \(message)", fn: "setProtocolError") }
+        c.addReplyError("ERR " + message)
+        c.flags.insert(.closeAfterReply)
+        c.qbufPos = c.qbufLen
+    }
+
+    // MARK: - Writing
+
+    /// Writes as much of the output buffer as the socket takes. Returns false if the client was
+    /// freed. Redis: writeToClient (src/networking.c)
+    @discardableResult
+    func writeToClient(_ c: Client, handlerInstalled: Bool) -> Bool {
+        var total = 0
+        while c.hasPendingReplies {
+            let n = write(c.fd, c.buf + c.sent, c.bufLen - c.sent)
+            if n <= 0 {
+                if n < 0 && (errno == EAGAIN || errno == EINTR) { break }
+                logger.log(.verbose, "Error writing to client: \(String(cString: strerror(errno)))")
+                freeClient(c, reason: "write error")
+                return false
+            }
+            if tracer.on(.net) {
+                tracer.emit(.net, .netOut, "fd=\(c.fd) " + Tracer.preview(UnsafeRawBufferPointer(start: c.buf + c.sent, count: n)),
+                            fn: "writeToClient")
+            }
+            c.sent += n
+            total += n
+            // Do not let one huge reply starve every other client of this turn.
+            if total > Networking.maxWritesPerEvent { break }
+        }
+        stats.netOutputBytes += Int64(total)
+        if total > 0 { c.lastInteractionMs = clock.mstime() }
+        if !c.hasPendingReplies {
+            c.sent = 0
+            c.bufLen = 0
+            if handlerInstalled { loop.deleteFileEvent(fd: c.fd, mask: .writable) }
+            if c.flags.contains(.closeAfterReply) {
+                freeClient(c, reason: "close after reply")
+                return false
+            }
+        }
+        return true
+    }
+
+    // snippet.handleClientsWithPendingWrites
+    /// Writes every queued reply before the loop sleeps; installs a write handler only for the
+    /// clients whose socket did not take everything. Redis: handleClientsWithPendingWrites
+    public func handleClientsWithPendingWrites() {
+        if pendingWrites.isEmpty { return }
+        let queued = pendingWrites
+        pendingWrites.removeAll(keepingCapacity: true)
+        for c in queued {
+            c.flags.remove(.pendingWrite)
+            if c.flags.contains(.closeASAP) || c.fd < 0 { continue }
+            guard writeToClient(c, handlerInstalled: false) else { continue }
+            if c.hasPendingReplies && !loop.fileEvents(fd: c.fd).contains(.writable) {
+                do {
+                    try loop.createFileEvent(fd: c.fd, mask: .writable) { [unowned self] fd, _ in
+                        if let c = self.clientsByFd[Int(fd)] { self.writeToClient(c, handlerInstalled: true) }
+                    }
+                } catch {
+                    freeClientAsync(c)
+                }
+            }
+        }
+    }
+    // snippet.end
+
+    // MARK: - Closing
+
+    /// Closes the connection and forgets the client. Redis: freeClient (src/networking.c)
+    public func freeClient(_ c: Client, reason: String) {
+        guard c.fd >= 0, clientsByFd[Int(c.fd)] === c else { return }
+        if tracer.on(.net) { tracer.emit(.net, .event, "close fd=\(c.fd) id=\(c.id) \(reason)", fn: "freeClient") }
+        onFree?(c)
+        loop.deleteFileEvent(fd: c.fd, mask: [.readable, .writable])
+        close(c.fd)
+        clientsByFd[Int(c.fd)] = nil
+        clientCount -= 1
+        if c.flags.contains(.pendingWrite) {
+            pendingWrites.removeAll { $0 === c }
+            c.flags.remove(.pendingWrite)
+        }
+    }
+
+    /// Schedules the client to be freed in beforeSleep (safe from inside its own command).
+    /// Redis: freeClientAsync (src/networking.c)
+    public func freeClientAsync(_ c: Client) {
+        if c.flags.contains(.closeASAP) { return }
+        c.flags.insert(.closeASAP)
+        toClose.append(c)
+    }
+
+    /// Frees the clients scheduled by freeClientAsync. Redis: freeClientsInAsyncFreeQueue
+    public func freeClientsInAsyncFreeQueue() {
+        if toClose.isEmpty { return }
+        let list = toClose
+        toClose.removeAll()
+        for c in list { freeClient(c, reason: "closed by the server") }
+    }
+
+    /// Finds a connected client by id (CLIENT KILL ID).
+    public func client(id: UInt64) -> Client? { clientsByFd.first { $0?.id == id } ?? nil }
+
+    /// Closes clients idle for longer than `timeout` seconds. Redis: clientsCronHandleTimeout
+    public func closeTimedOutClients(nowMs: Int64) {
+        guard config.timeout > 0 else { return }
+        for case let c? in clientsByFd where nowMs - c.lastInteractionMs > Int64(config.timeout) * 1000 {
+            logger.log(.verbose, "Closing idle client")
+            freeClient(c, reason: "idle timeout")
+        }
+    }
+}
+
+/// listen(2) itself, outside the class whose method has the same name.
+private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }

@@ -1,0 +1,225 @@
+// The keyspace: sixteen databases of keys, each key with a value and perhaps an expiry time.
+//
+//     Keyspace
+//     ├─ db0: dict     key → RedisObject     (every key)
+//     │       expires  key → unix time in ms  (only keys with a TTL)
+//     ├─ db1 …
+//     └─ db15
+//
+// Like Redis, expiry times live in a second table, so that the active expiry cycle samples only
+// keys that can expire, and a server whose keys never expire never pays for the check.
+// A key whose time has passed is deleted when it is touched (lazy expiry, `expireIfNeeded`) or
+// when the cron finds it (active expiry, Expire.swift); either way the deletion is propagated as a
+// DEL, so that an AOF or a replica never has to decide on its own whether a key has expired.
+//
+// Redis: redisDb (src/server.h), lookupKeyRead, lookupKeyWrite, setKey, dbAdd, dbDelete,
+// expireIfNeeded, setExpire, removeExpire (src/db.c).
+
+import RedisCore
+import RedisRESP
+
+/// A value. Redis: robj (src/server.h), with its type and encoding.
+/// SIMPLIFICATION: only strings so far; the other types arrive in the second half of chapter 3.
+public enum RedisObject {
+    case string(ByteString)
+
+    /// The name TYPE replies with. Redis: typeCommand (src/db.c)
+    public var typeName: String {
+        switch self {
+        case .string: return "string"
+        }
+    }
+
+    /// The name OBJECT ENCODING replies with. Redis: strEncoding (src/object.c)
+    public var encoding: String {
+        switch self {
+        case .string(let s):
+            if s.count <= 20, s.int64Value != nil { return "int" }
+            return s.count <= 44 ? "embstr" : "raw"
+        }
+    }
+}
+
+/// One numbered database. Redis: redisDb (src/server.h)
+public final class Database {
+    /// 0…15. Redis: redisDb.id
+    public let id: Int
+    /// Every key. Redis: redisDb.dict
+    public let dict: Dict<RedisObject>
+    /// Keys with a time to live → unix time in ms when they expire. Redis: redisDb.expires
+    public let expires: Dict<Int64>
+    /// Where the active expiry cycle continues. Redis: redisDb.expires_cursor
+    var expiresCursor: UInt64 = 0
+    /// Estimated average TTL of volatile keys (INFO keyspace avg_ttl). Redis: redisDb.avg_ttl
+    public var avgTTL: Int64 = 0
+
+    init(id: Int, tracer: Tracer) {
+        self.id = id
+        dict = Dict(traceName: "db\(id)", tracer: tracer)
+        expires = Dict(traceName: "db\(id).expires", tracer: tracer)
+    }
+
+    /// Number of keys. Redis: dictSize(db->dict)
+    public var count: Int { dict.count }
+}
+
+/// Counters for INFO stats. Redis: stat_keyspace_hits, stat_keyspace_misses, stat_expiredkeys…
+public struct KeyspaceStats {
+    public var hits: Int64 = 0
+    public var misses: Int64 = 0
+    public var expiredKeys: Int64 = 0
+    public var expiredStalePercent: Double = 0
+    public var expiredTimeCapReached: Int64 = 0
+    public var expireCycleCpuMs: Int64 = 0
+    public init() {}
+}
+
+/// The databases and what every command needs to reach them: the clock, the trace, the hooks.
+public final class Keyspace {
+    public let dbs: [Database]
+    public let clock: Clock
+    public let tracer: Tracer
+    public let logger: Logger
+    public var stats = KeyspaceStats()
+    /// Changes since the last save: the persistence chapters use it. Redis: server.dirty
+    public var dirty: Int64 = 0
+    /// The time commands see: fixed once per command. Redis: server.mstime (updated in call())
+    public var nowMs: Int64 = 0
+    /// Off with DEBUG SET-ACTIVE-EXPIRE 0. Redis: server.active_expire_enabled
+    public var activeExpireEnabled = true
+    /// Set while loading a file: keys are not expired then. Redis: server.loading
+    public var loading = false
+    /// The largest string a command may build. Redis: proto-max-bulk-len in checkStringLength
+    public var maxStringLength: Int64 = 512 * 1024 * 1024
+    /// Receives a command to propagate to the AOF and replicas: db and arguments (expired keys
+    /// become DEL here). Redis: propagate (src/server.c)
+    public var propagate: ((Int, [ByteString]) -> Void)?
+    /// Called when a key is modified (WATCH, in a later chapter). Redis: signalModifiedKey
+    public var keyModified: ((Int, ByteString) -> Void)?
+
+    public init(databases: Int, clock: Clock, tracer: Tracer, logger: Logger) {
+        self.clock = clock
+        self.tracer = tracer
+        self.logger = logger
+        dbs = (0..<databases).map { Database(id: $0, tracer: tracer) }
+        nowMs = clock.mstime()
+    }
+
+    /// The client's selected database.
+    @inline(__always) public func db(_ c: Client) -> Database { dbs[c.db] }
+
+    /// Total number of keys in every database.
+    public var totalKeys: Int { dbs.reduce(0) { $0 + $1.count } }
+
+    // MARK: - Lookups
+
+    // snippet.lookupKeyRead
+    /// The value of `key` for a read, after lazy expiry; counts a hit or a miss.
+    /// Redis: lookupKeyRead, lookupKeyReadWithFlags (src/db.c)
+    @inline(__always)
+    public func lookupRead(_ db: Database, _ key: ByteString) -> RedisObject? {
+        if db.expires.count > 0 && expireIfNeeded(db, key) {
+            stats.misses += 1
+            return nil
+        }
+        let i = db.dict.find(key)
+        if i == 0 { stats.misses += 1; return nil }
+        stats.hits += 1
+        return db.dict.value(at: i)
+    }
+    // snippet.end
+
+    /// The value of `key` for a write, after lazy expiry. Redis: lookupKeyWrite (src/db.c)
+    @inline(__always)
+    public func lookupWrite(_ db: Database, _ key: ByteString) -> RedisObject? {
+        if db.expires.count > 0 { _ = expireIfNeeded(db, key) }
+        let i = db.dict.find(key)
+        return i == 0 ? nil : db.dict.value(at: i)
+    }
+
+    /// True if `key` exists (after lazy expiry), without touching the hit counters.
+    public func exists(_ db: Database, _ key: ByteString) -> Bool { lookupWrite(db, key) != nil }
+
+    // MARK: - Writes
+
+    /// Sets `key` to `value`, dropping its TTL unless `keepTTL`. Redis: setKey, genericSetKey (src/db.c)
+    @inline(__always)
+    public func setKey(_ db: Database, _ key: ByteString, _ value: RedisObject, keepTTL: Bool = false) {
+        let i = db.dict.find(key)
+        if i != 0 {
+            db.dict.setValue(value, at: i)
+            if !keepTTL && db.expires.count > 0 { db.expires.remove(key) }
+        } else {
+            db.dict.insert(key, value)
+        }
+        keyModified?(db.id, key)
+    }
+
+    /// Deletes `key` and its TTL; true if it existed. Redis: dbDelete (src/db.c)
+    @discardableResult
+    public func delete(_ db: Database, _ key: ByteString) -> Bool {
+        if db.expires.count > 0 { db.expires.remove(key) }
+        guard db.dict.remove(key) != nil else { return false }
+        keyModified?(db.id, key)
+        return true
+    }
+
+    /// Sets the absolute expiry time of an existing key. Redis: setExpire (src/db.c)
+    public func setExpire(_ db: Database, _ key: ByteString, atMs: Int64) {
+        db.expires.set(key, atMs)
+    }
+
+    /// The expiry time of `key` in unix ms, or nil. Redis: getExpire (src/db.c)
+    public func expireTime(_ db: Database, _ key: ByteString) -> Int64? {
+        db.expires.count == 0 ? nil : db.expires[key]
+    }
+
+    /// Removes the TTL of `key`; true if it had one. Redis: removeExpire (src/db.c)
+    @discardableResult
+    public func removeExpire(_ db: Database, _ key: ByteString) -> Bool {
+        db.expires.count > 0 && db.expires.remove(key) != nil
+    }
+
+    /// Empties one database, or all with nil; returns the number of keys removed.
+    /// Redis: emptyDb (src/db.c)
+    @discardableResult
+    public func empty(_ dbIndex: Int?) -> Int {
+        var removed = 0
+        for db in dbs where dbIndex == nil || db.id == dbIndex {
+            removed += db.count
+            db.dict.removeAll()
+            db.expires.removeAll()
+            db.avgTTL = 0
+            db.expiresCursor = 0
+        }
+        return removed
+    }
+
+    // MARK: - Lazy expiry
+
+    // snippet.expireIfNeeded
+    /// Deletes `key` if its time has come, propagating a DEL; true if it was deleted.
+    /// Redis: expireIfNeeded (src/db.c)
+    public func expireIfNeeded(_ db: Database, _ key: ByteString) -> Bool {
+        let i = db.expires.find(key)
+        if i == 0 { return false }
+        // While loading a file nothing expires: the file's own DELs will come.
+        if loading { return false }
+        if db.expires.value(at: i) > nowMs { return false }
+        deleteExpired(db, key, active: false)
+        return true
+    }
+    // snippet.end
+
+    /// Deletes an expired key and tells the AOF and replicas with a DEL.
+    /// Redis: deleteExpiredKeyAndPropagate (src/db.c), propagateExpire
+    func deleteExpired(_ db: Database, _ key: ByteString, active: Bool) {
+        if tracer.on(.db) {
+            tracer.emit(.db, .event, "db\(db.id) expired \(key) (\(active ? "active" : "lazy"))",
+                        fn: active ? "activeExpireCycle" : "expireIfNeeded")
+        }
+        delete(db, key)
+        stats.expiredKeys += 1
+        propagate?(db.id, ["DEL", key])
+    }
+}

@@ -1,0 +1,333 @@
+// Configuration: one table behind redis.conf, `--name value` arguments, CONFIG GET and CONFIG SET.
+//
+// Redis 6.2 describes most options in one array, `standardConfig configs[]` in src/config.c, each
+// with a name, flags (immutable or not), a default and bounds; the same entry parses the config
+// file, answers CONFIG GET and applies CONFIG SET. We do the same: `Config.table` holds one
+// `ConfigEntry` per option, and typed fields on `Config` hold the values the server reads.
+//
+//     redis.conf lines ─┐
+//     --name value ─────┼─▶ Config.apply(line:) ─▶ ConfigEntry.set ─▶ typed field (config.port)
+//     CONFIG SET ───────┘                                      ▲
+//     CONFIG GET ─────────▶ ConfigEntry.get ───────────────────┘
+//
+// Options that only SwiftRedis has (`trace`, `trace-areas`, `trace-format`, `trace-file`,
+// `event-loop`) sit in the same table so that `--trace yes` works like any other option.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A configuration problem, with the message Redis would give.
+public struct ConfigError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One option: its name, whether CONFIG SET may change it, and how to read and write it.
+/// Redis: standardConfig (src/config.c)
+public struct ConfigEntry {
+    public let name: String
+    public let mutable: Bool
+    public let get: (Config) -> String
+    /// Parses and stores the arguments; throws a ConfigError with Redis's wording.
+    public let set: (Config, [String]) throws -> Void
+}
+
+/// Every option the server reads, with Redis 6.2's defaults.
+public final class Config {
+    // MARK: Network (Redis: the "NETWORK" section of redis.conf)
+    public var port = 6379
+    /// SIMPLIFICATION: Redis 6.2 with no `bind` line listens on every interface and relies on
+    /// protected mode; SwiftRedis listens on loopback unless told otherwise.
+    public var bind = ["127.0.0.1"]
+    public var tcpBacklog = 511
+    public var timeout = 0
+    public var tcpKeepalive = 300
+    public var protectedMode = true
+
+    // MARK: Clients and limits
+    public var maxclients = 10000
+    public var protoMaxBulkLen: Int64 = 512 * 1024 * 1024
+    public var clientQueryBufferLimit: Int64 = 1024 * 1024 * 1024
+    public var requirepass = ""
+
+    // MARK: General
+    public var databases = 16
+    public var hz = 10
+    public var dynamicHz = true
+    public var activeRehashing = true
+    public var loglevel = LogLevel.notice
+    public var logfile = ""
+    public var dir = ""
+    public var pidfile = ""
+    public var daemonize = false
+    /// Save points, kept as text until the RDB chapter reads them.
+    public var save = "3600 1 300 100 60 10000"
+    public var appendonly = false
+    /// `auto`, `epoll`, `kqueue` or `poll`: which event-loop backend to use (SwiftRedis only).
+    public var eventLoop = "auto"
+
+    // MARK: Trace mode (SwiftRedis only)
+    public var trace = false
+    public var traceAreas = TraceArea.allMask
+    public var traceFormat = "text"
+    public var traceFile = ""
+
+    /// Called after an option changed, with its name (the server applies loglevel, trace…).
+    public var didChange: ((String) -> Void)?
+
+    /// The config file given on the command line, for CONFIG REWRITE and INFO.
+    public var configFile = ""
+
+    public init() {
+        var buf = [CChar](repeating: 0, count: 4096)
+        if getcwd(&buf, 4096) != nil { dir = cString(buf) }
+    }
+
+    // MARK: - The table
+
+    /// One entry per option, in the order CONFIG GET * lists them.
+    nonisolated(unsafe) public static let table: [ConfigEntry] = [
+        .int("port", \.port, 0...65535, mutable: false),
+        ConfigEntry(name: "bind", mutable: false, get: { $0.bind.joined(separator: " ") },
+                    set: { c, args in c.bind = args }),
+        .int("tcp-backlog", \.tcpBacklog, 0...Int(Int32.max), mutable: false),
+        .int("timeout", \.timeout, 0...Int(Int32.max)),
+        .int("tcp-keepalive", \.tcpKeepalive, 0...Int(Int32.max)),
+        .bool("protected-mode", \.protectedMode),
+        .int("maxclients", \.maxclients, 1...Int(Int32.max)),
+        .memory("proto-max-bulk-len", \.protoMaxBulkLen, 1024 * 1024),
+        .memory("client-query-buffer-limit", \.clientQueryBufferLimit, 1024 * 1024),
+        .string("requirepass", \.requirepass),
+        .int("databases", \.databases, 1...Int(Int32.max), mutable: false),
+        .int("hz", \.hz, 0...Int(Int32.max)),
+        .bool("dynamic-hz", \.dynamicHz),
+        .bool("activerehashing", \.activeRehashing),
+        ConfigEntry(name: "loglevel", mutable: true, get: { $0.loglevel.name }, set: { c, a in
+            guard a.count == 1, let l = LogLevel(name: a[0]) else { throw ConfigError("argument(s) must be one of the following: debug, verbose, notice, warning") }
+            c.loglevel = l
+        }),
+        .string("logfile", \.logfile, mutable: false),
+        .string("dir", \.dir),
+        .string("pidfile", \.pidfile, mutable: false),
+        ConfigEntry(name: "daemonize", mutable: false, get: { $0.daemonize ? "yes" : "no" }, set: { c, a in
+            guard a.count == 1, let b = Config.parseBool(a[0]) else { throw ConfigError("argument must be 'yes' or 'no'") }
+            // The server forks for persistence and must stay in the foreground of its terminal.
+            if b { throw ConfigError("SwiftRedis does not daemonize; run it under a supervisor instead") }
+            c.daemonize = b
+        }),
+        ConfigEntry(name: "save", mutable: true, get: { $0.save }, set: { c, a in c.save = a.joined(separator: " ") }),
+        .bool("appendonly", \.appendonly),
+        ConfigEntry(name: "event-loop", mutable: false, get: { $0.eventLoop }, set: { c, a in
+            guard a.count == 1, ["auto", "epoll", "kqueue", "poll"].contains(a[0].lowercased()) else {
+                throw ConfigError("argument must be one of auto, epoll, kqueue, poll")
+            }
+            c.eventLoop = a[0].lowercased()
+        }),
+        .bool("trace", \.trace),
+        ConfigEntry(name: "trace-areas", mutable: true, get: { TraceArea.listString($0.traceAreas) }, set: { c, a in
+            guard let m = TraceArea.parseList(a.joined(separator: ",")) else {
+                throw ConfigError("argument must be a list of: all, " + TraceArea.allCases.map(\.name).joined(separator: ", "))
+            }
+            c.traceAreas = m
+        }),
+        ConfigEntry(name: "trace-format", mutable: true, get: { $0.traceFormat }, set: { c, a in
+            guard a.count == 1, a[0] == "text" || a[0] == "jsonl" else { throw ConfigError("argument must be 'text' or 'jsonl'") }
+            c.traceFormat = a[0]
+        }),
+        .string("trace-file", \.traceFile),
+    ]
+
+    /// The entry called `name` (case-insensitive).
+    public static func entry(_ name: String) -> ConfigEntry? {
+        let n = name.lowercased()
+        return table.first { $0.name == n }
+    }
+
+    // MARK: - Loading
+
+    /// Applies one config line, `name arg…`, as from redis.conf. Redis: loadServerConfigFromString
+    public func apply(line: String) throws {
+        let args = try Config.splitArgs(line)
+        guard let name = args.first else { return }
+        guard let e = Config.entry(name) else { throw ConfigError("Bad directive or wrong number of arguments") }
+        if args.count < 2 { throw ConfigError("wrong number of arguments") }
+        try e.set(self, Array(args.dropFirst()))
+    }
+
+    /// Applies a whole config text; on error names the line, as Redis does before exiting.
+    public func load(text: String) throws {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
+        for (i, raw) in lines.enumerated() {
+            let line = raw.trimmingSpaces.trimmingCharacters("\r")
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            do {
+                try apply(line: line)
+            } catch let e as ConfigError {
+                throw ConfigError("""
+
+                *** FATAL CONFIG FILE ERROR (SwiftRedis) ***
+                Reading the configuration file, at line \(i + 1)
+                >>> '\(line)'
+                \(e.message)
+                """)
+            }
+        }
+    }
+
+    /// Builds the config text from a command line, as Redis's main(): an optional config file
+    /// first, then each `--name` starts a new line and the words after it are its arguments.
+    public func load(arguments: [String]) throws {
+        var args = arguments[...]
+        var text = ""
+        if let first = args.first, !first.hasPrefix("--") {
+            configFile = first
+            guard let f = fopen(first, "r") else {
+                throw ConfigError("Fatal error, can't open config file '\(first)': \(String(cString: strerror(errno)))")
+            }
+            var chunk = [CChar](repeating: 0, count: 4096)
+            while let p = fgets(&chunk, 4096, f) { text += String(cString: p) }
+            fclose(f)
+            args = args.dropFirst()
+        }
+        var line = ""
+        for a in args {
+            if a.hasPrefix("--") && a.count > 2 {
+                if !line.isEmpty { text += "\n" + line }
+                line = String(a.dropFirst(2))
+            } else {
+                line += " " + Config.quote(a)
+            }
+        }
+        if !line.isEmpty { text += "\n" + line }
+        try load(text: text)
+    }
+
+    // MARK: - CONFIG GET / SET
+
+    /// Name-value pairs for every option matching the glob `pattern`. Redis: configGetCommand
+    public func get(pattern: ByteString) -> [(String, String)] {
+        Config.table.filter { e in ByteString(e.name).globMatch(pattern, noCase: true) }
+            .map { ($0.name, $0.get(self)) }
+    }
+
+    /// CONFIG SET name value: nil on success, or the error reply text. Redis: configSetCommand
+    public func set(name: String, value: String) -> String? {
+        guard let e = Config.entry(name), e.mutable else { return "ERR Unsupported CONFIG parameter: \(name)" }
+        let args = e.name == "save" || e.name == "bind" ? value.split(separator: " ").map(String.init) : [value]
+        do {
+            try e.set(self, args.isEmpty ? [""] : args)
+        } catch let err as ConfigError {
+            return "ERR Invalid argument '\(value)' for CONFIG SET '\(name)' - \(err.message)"
+        } catch {
+            return "ERR Invalid argument '\(value)' for CONFIG SET '\(name)'"
+        }
+        didChange?(e.name)
+        return nil
+    }
+
+    // MARK: - Value syntax
+
+    /// `yes`/`no`. Redis: yesnotoi (src/config.c)
+    public static func parseBool(_ s: String) -> Bool? {
+        switch s.lowercased() {
+        case "yes": return true
+        case "no": return false
+        default: return nil
+        }
+    }
+
+    /// `100`, `1k`, `1kb`, `512mb`, `1gb`. Redis: memtoll (src/util.c)
+    public static func parseMemory(_ s: String) -> Int64? {
+        let lower = s.lowercased()
+        let units: [(String, Int64)] = [("kb", 1024), ("mb", 1024 * 1024), ("gb", 1024 * 1024 * 1024),
+                                        ("k", 1000), ("m", 1_000_000), ("g", 1_000_000_000), ("b", 1)]
+        var mul: Int64 = 1
+        var digits = lower
+        for (u, m) in units where lower.hasSuffix(u) {
+            mul = m; digits = String(lower.dropLast(u.count)); break
+        }
+        guard let v = Int64(digits) else { return nil }
+        let (r, o) = v.multipliedReportingOverflow(by: mul)
+        return o ? nil : r
+    }
+
+    /// Splits a config line into words, honouring quotes as Redis's sdssplitargs does.
+    public static func splitArgs(_ line: String) throws -> [String] {
+        guard let parts = splitQuotedArgs(Array(line.utf8)) else { throw ConfigError("Unbalanced quotes in configuration line") }
+        return parts.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func quote(_ s: String) -> String {
+        if !s.isEmpty && !s.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\\" }) { return s }
+        return "\"" + s.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"") + "\""
+    }
+}
+
+// MARK: - Entry builders
+
+extension ConfigEntry {
+    static func int(_ name: String, _ kp: ReferenceWritableKeyPath<Config, Int>, _ range: ClosedRange<Int>,
+                    mutable: Bool = true) -> ConfigEntry {
+        ConfigEntry(name: name, mutable: mutable, get: { String($0[keyPath: kp]) }, set: { c, a in
+            guard a.count == 1, let v = Int(a[0]) else { throw ConfigError("argument couldn't be parsed into an integer") }
+            guard range.contains(v) else { throw ConfigError("argument must be between \(range.lowerBound) and \(range.upperBound) inclusive") }
+            c[keyPath: kp] = v
+        })
+    }
+
+    static func memory(_ name: String, _ kp: ReferenceWritableKeyPath<Config, Int64>, _ min: Int64) -> ConfigEntry {
+        ConfigEntry(name: name, mutable: true, get: { String($0[keyPath: kp]) }, set: { c, a in
+            guard a.count == 1, let v = Config.parseMemory(a[0]) else { throw ConfigError("argument must be a memory value") }
+            guard v >= min else { throw ConfigError("argument must be between \(min) and \(Int64.max) inclusive") }
+            c[keyPath: kp] = v
+        })
+    }
+
+    static func bool(_ name: String, _ kp: ReferenceWritableKeyPath<Config, Bool>, mutable: Bool = true) -> ConfigEntry {
+        ConfigEntry(name: name, mutable: mutable, get: { $0[keyPath: kp] ? "yes" : "no" }, set: { c, a in
+            guard a.count == 1, let b = Config.parseBool(a[0]) else { throw ConfigError("argument must be 'yes' or 'no'") }
+            c[keyPath: kp] = b
+        })
+    }
+
+    static func string(_ name: String, _ kp: ReferenceWritableKeyPath<Config, String>, mutable: Bool = true) -> ConfigEntry {
+        ConfigEntry(name: name, mutable: mutable, get: { $0[keyPath: kp] }, set: { c, a in
+            guard a.count == 1 else { throw ConfigError("wrong number of arguments") }
+            c[keyPath: kp] = a[0]
+        })
+    }
+}
+
+extension String {
+    func trimmingCharacters(_ c: Character) -> String {
+        var s = Substring(self)
+        while s.last == c { s.removeLast() }
+        return String(s)
+    }
+
+    func replacingAll(_ a: String, _ b: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.range(of: a) {
+            out += rest[..<r.lowerBound] + b
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+extension Substring {
+    func range(of s: String) -> Range<Substring.Index>? {
+        guard !s.isEmpty else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(s) { return i..<index(i, offsetBy: s.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

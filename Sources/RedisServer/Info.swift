@@ -1,0 +1,196 @@
+// INFO: the server's state as `field:value` lines, in sections, with Redis 6.2's field names
+// in Redis 6.2's order, so that tools written for Redis (and students diffing the two) find
+// what they expect.
+//
+//     # Server\r\n
+//     redis_version:6.2.14\r\n
+//     …\r\n
+//     \r\n
+//     # Clients\r\n
+//     …
+//
+// Redis: genRedisInfoString, infoCommand (src/server.c)
+// SIMPLIFICATION: fields for features not built yet (replication, persistence, modules)
+// report their idle values; each chapter fills in its own section as it arrives.
+
+import CSystem
+import RedisCore
+import RedisKeyspace
+import RedisRESP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Server {
+    static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication",
+                                  "cpu", "modules", "errorstats", "cluster", "keyspace"]
+
+    /// INFO [section]. Redis: infoCommand (src/server.c)
+    func infoCommand(_ c: Client) {
+        if c.argv.count > 2 { c.addReplyError(Err.syntax); return }
+        let section = c.argv.count == 2 ? c.argv[1].lowercasedASCII.stringValue : "default"
+        c.addReplyVerbatim(infoString(section: section))
+    }
+
+    /// The INFO text for one section, `default`, `all` or `everything`. Redis: genRedisInfoString
+    public func infoString(section: String) -> String {
+        var names: [String]
+        switch section {
+        case "default": names = Server.defaultSections
+        case "all", "everything": names = Server.defaultSections + ["commandstats"]
+        default: names = [section]
+        }
+        var parts: [String] = []
+        for n in names {
+            if let text = infoSection(n) { parts.append(text) }
+        }
+        return parts.joined(separator: "\r\n")
+    }
+
+    func lines(_ title: String, _ fields: [(String, Any)]) -> String {
+        var s = "# \(title)\r\n"
+        for (k, v) in fields { s += "\(k):\(v)\r\n" }
+        return s
+    }
+
+    func infoSection(_ name: String) -> String? {
+        let now = clock.ustime()
+        let uptime = (now / 1000 - startMs) / 1000
+        switch name {
+        case "server":
+            var un = utsname()
+            uname(&un)
+            let os = [un.sysname, un.release, un.machine].map { field -> String in
+                withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            }.joined(separator: " ")
+            return lines("Server", [
+                ("redis_version", Server.redisVersion), ("redis_git_sha1", "00000000"), ("redis_git_dirty", 0),
+                ("redis_build_id", "0"), ("redis_mode", "standalone"), ("os", os), ("arch_bits", 64),
+                ("multiplexing_api", loop.poller.name), ("atomicvar_api", "c11-builtin"), ("gcc_version", "0.0.0"),
+                ("process_id", getpid()), ("process_supervised", "no"), ("run_id", runId), ("tcp_port", net.port),
+                ("server_time_usec", now), ("uptime_in_seconds", uptime), ("uptime_in_days", uptime / 86400),
+                ("hz", config.hz), ("configured_hz", config.hz), ("lru_clock", (now / 1_000_000) & 0xff_ffff),
+                ("executable", CommandLine.arguments.first ?? ""), ("config_file", config.configFile),
+                ("io_threads_active", 0), ("swiftredis_version", Server.version),
+            ])
+        case "clients":
+            var maxIn = 0, maxOut = 0
+            for cl in net.clients { maxIn = max(maxIn, cl.queryBufferSize); maxOut = max(maxOut, cl.outputPending) }
+            return lines("Clients", [
+                ("connected_clients", net.clientCount), ("cluster_connections", 0), ("maxclients", config.maxclients),
+                ("client_recent_max_input_buffer", maxIn), ("client_recent_max_output_buffer", maxOut),
+                ("blocked_clients", 0), ("tracking_clients", 0), ("clients_in_timeout_table", 0),
+            ])
+        case "memory":
+            let used = csys_heap_used()
+            let rss = Server.residentSetSize()
+            return lines("Memory", [
+                ("used_memory", used), ("used_memory_human", Server.human(Int64(used))),
+                ("used_memory_rss", rss), ("used_memory_rss_human", Server.human(rss)),
+                ("maxmemory", 0), ("maxmemory_human", "0B"), ("maxmemory_policy", "noeviction"),
+                ("mem_fragmentation_ratio", used == 0 ? "0.00" : String(format2(Double(rss) / Double(used)))),
+                ("mem_allocator", "libc"),
+            ])
+        case "persistence":
+            return lines("Persistence", [
+                ("loading", keyspace.loading ? 1 : 0), ("rdb_changes_since_last_save", keyspace.dirty),
+                ("rdb_bgsave_in_progress", 0), ("rdb_last_save_time", startMs / 1000), ("rdb_last_bgsave_status", "ok"),
+                ("aof_enabled", 0), ("aof_rewrite_in_progress", 0), ("aof_rewrite_scheduled", 0),
+                ("aof_last_bgrewrite_status", "ok"), ("aof_last_write_status", "ok"),
+            ])
+        case "stats":
+            let ns = net.stats, ks = keyspace.stats
+            return lines("Stats", [
+                ("total_connections_received", ns.connectionsReceived), ("total_commands_processed", ns.commandsProcessed),
+                ("instantaneous_ops_per_sec", metrics.opsPerSec), ("total_net_input_bytes", ns.netInputBytes),
+                ("total_net_output_bytes", ns.netOutputBytes), ("instantaneous_input_kbps", format2(metrics.inputKbps)),
+                ("instantaneous_output_kbps", format2(metrics.outputKbps)), ("rejected_connections", ns.rejectedConnections),
+                ("sync_full", 0), ("sync_partial_ok", 0), ("sync_partial_err", 0), ("expired_keys", ks.expiredKeys),
+                ("expired_stale_perc", format2(ks.expiredStalePercent)), ("expired_time_cap_reached_count", ks.expiredTimeCapReached),
+                ("expire_cycle_cpu_milliseconds", ks.expireCycleCpuMs), ("evicted_keys", 0), ("keyspace_hits", ks.hits),
+                ("keyspace_misses", ks.misses), ("pubsub_channels", 0), ("pubsub_patterns", 0), ("latest_fork_usec", 0),
+                ("total_forks", 0), ("migrate_cached_sockets", 0), ("slave_expires_tracked_keys", 0),
+                ("active_defrag_hits", 0), ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),
+                ("active_defrag_key_misses", 0), ("tracking_total_keys", 0), ("tracking_total_items", 0),
+                ("tracking_total_prefixes", 0), ("unexpected_error_replies", 0), ("total_error_replies", ns.errorReplies),
+                ("dump_payload_sanitizations", 0), ("total_reads_processed", ns.commandsProcessed),
+                ("total_writes_processed", ns.commandsProcessed), ("io_threaded_reads_processed", 0),
+                ("io_threaded_writes_processed", 0),
+            ])
+        case "replication":
+            return lines("Replication", [
+                ("role", "master"), ("connected_slaves", 0), ("master_failover_state", "no-failover"),
+                ("master_replid", runId), ("master_replid2", String(repeating: "0", count: 40)),
+                ("master_repl_offset", 0), ("second_repl_offset", -1), ("repl_backlog_active", 0),
+                ("repl_backlog_size", 1_048_576), ("repl_backlog_first_byte_offset", 0), ("repl_backlog_histlen", 0),
+            ])
+        case "cpu":
+            var ru = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &ru)
+            var ch = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &ch)
+            func secs(_ t: timeval) -> String { format6(Double(t.tv_sec) + Double(t.tv_usec) / 1e6) }
+            return lines("CPU", [
+                ("used_cpu_sys", secs(ru.ru_stime)), ("used_cpu_user", secs(ru.ru_utime)),
+                ("used_cpu_sys_children", secs(ch.ru_stime)), ("used_cpu_user_children", secs(ch.ru_utime)),
+            ])
+        case "modules": return "# Modules\r\n"
+        case "errorstats": return "# Errorstats\r\n"
+        case "cluster": return lines("Cluster", [("cluster_enabled", 0)])
+        case "commandstats":
+            var fields: [(String, Any)] = []
+            for cmd in commands.all where cmd.calls > 0 || cmd.rejectedCalls > 0 {
+                let per = cmd.calls == 0 ? 0 : Double(cmd.microseconds) / Double(cmd.calls)
+                fields.append(("cmdstat_\(cmd.name)", "calls=\(cmd.calls),usec=\(cmd.microseconds),usec_per_call=\(format2(per)),rejected_calls=\(cmd.rejectedCalls),failed_calls=\(cmd.failedCalls)"))
+            }
+            return lines("Commandstats", fields)
+        case "keyspace":
+            var fields: [(String, Any)] = []
+            for d in keyspace.dbs where d.count > 0 || d.expires.count > 0 {
+                fields.append(("db\(d.id)", "keys=\(d.count),expires=\(d.expires.count),avg_ttl=\(d.avgTTL)"))
+            }
+            return lines("Keyspace", fields)
+        default:
+            return nil
+        }
+    }
+
+    /// Resident memory of this process, from /proc/self/statm (0 where it does not exist).
+    static func residentSetSize() -> Int64 {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 128)
+        let n = read(fd, &buf, 127)
+        guard n > 0 else { return 0 }
+        let parts = String(decoding: buf[0..<n], as: UTF8.self).split(separator: " ")
+        guard parts.count > 1, let pages = Int64(parts[1]) else { return 0 }
+        return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// `1.50M`, as Redis's bytesToHuman.
+    static func human(_ n: Int64) -> String {
+        let d = Double(n)
+        if d < 1024 { return "\(n)B" }
+        if d < 1024 * 1024 { return format2(d / 1024) + "K" }
+        if d < 1024 * 1024 * 1024 { return format2(d / 1024 / 1024) + "M" }
+        return format2(d / 1024 / 1024 / 1024) + "G"
+    }
+}
+
+/// Two decimals, as Redis's "%.2f".
+func format2(_ v: Double) -> String { fixed(v, 2) }
+/// Six decimals, as Redis's "%.6f".
+func format6(_ v: Double) -> String { fixed(v, 6) }
+
+func fixed(_ v: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (abs(v) * scale).rounded()
+    let whole = Int64(r / scale)
+    var frac = String(Int64(r) - whole * Int64(scale))
+    while frac.count < digits { frac = "0" + frac }
+    return (v < 0 && r != 0 ? "-" : "") + "\(whole).\(frac)"
+}

@@ -1,0 +1,266 @@
+// The server: where every chapter's module is put together.
+//
+//     main.swift ─▶ Server(arguments:) ─▶ config, log, trace
+//                       │
+//                       ├─ EventLoop (chapter 1)  ◀── serverCron every 1000/hz ms, beforeSleep
+//                       ├─ Networking (chapter 2) ──▶ processCommand ─▶ call ─▶ command proc
+//                       └─ Keyspace (chapter 3)                             │
+//                                                                           └─▶ propagate ─▶ (AOF, replicas:
+//                                                                                             later chapters)
+//
+// 1) main() builds the Config from redis.conf and `--name value` arguments.
+// 2) initServer: the log, the trace, the event loop with the best backend, the keyspace, the
+//    command table, the listening sockets, and the serverCron timer.
+// 3) run(): the event loop turns until SHUTDOWN or a signal; beforeSleep writes replies and
+//    runs a fast expiry cycle; serverCron expires keys, rehashes, closes idle clients.
+// 4) prepareForShutdown: close the listeners, say goodbye in the log, exit.
+//
+// Redis: main, initServer, serverCron, beforeSleep, prepareForShutdown (src/server.c)
+
+import CSystem
+import RedisCore
+import RedisEventLoop
+import RedisKeyspace
+import RedisRESP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The signal that asked us to stop (SIGTERM, SIGINT), read by beforeSleep and serverCron.
+/// Redis: server.shutdown_asap, set in sigShutdownHandler
+nonisolated(unsafe) var shutdownSignal: Int32 = 0
+
+/// The one server object, created in main and passed explicitly. Redis: `struct redisServer server`
+public final class Server {
+    public let config: Config
+    public let logger: Logger
+    public let tracer: Tracer
+    public let clock: Clock
+    public let loop: EventLoop
+    public let net: Networking
+    public let keyspace: Keyspace
+    public let commands = CommandTable()
+
+    /// The same string Redis 6.2 reports for INFO's redis_version, so clients that look at it
+    /// enable the features we implement. Our own version is `swiftredis_version`.
+    public static let redisVersion = "6.2.14"
+    public static let version = "0.1.0"
+
+    /// A random 40-character id, new at every start. Redis: server.runid
+    public let runId: String
+    let startMs: Int64
+    var cronLoops: Int64 = 0
+    var expireState = ActiveExpireState()
+    var shuttingDown = false
+    /// Exit status once the loop has stopped.
+    public private(set) var exitCode: Int32 = 0
+    /// Who receives propagated writes: the AOF and replication subscribe in later chapters.
+    /// Redis: propagate() → feedAppendOnlyFile, replicationFeedSlaves
+    public var propagators: [(Int, [ByteString]) -> Void] = []
+    var metrics = InstantaneousMetrics()
+
+    /// Builds the server from a command line: `[config-file] [--name value …]`.
+    /// Redis: main, loadServerConfig, initServer (src/server.c)
+    public init(arguments: [String]) throws {
+        config = Config()
+        try config.load(arguments: arguments)
+        logger = Logger()
+        logger.verbosity = config.loglevel
+        try logger.setFile(config.logfile)
+        clock = Clock()
+        tracer = Tracer(clock: clock)
+        try Server.applyTrace(config, tracer)
+        startMs = clock.mstime()
+        var rid = ""
+        var bytes = [UInt8](repeating: 0, count: 20)
+        let fd = open("/dev/urandom", O_RDONLY)
+        if fd >= 0 { _ = read(fd, &bytes, 20); close(fd) }
+        for b in bytes { rid += String(b >> 4, radix: 16) + String(b & 15, radix: 16) }
+        runId = rid
+
+        logger.log(.notice, "oO0OoO0OoO0Oo SwiftRedis is starting oO0OoO0OoO0Oo")
+        logger.log(.notice, "SwiftRedis version=\(Server.version) (Redis \(Server.redisVersion) compatible), bits=64, pid=\(getpid()), just started")
+        if config.configFile.isEmpty {
+            logger.log(.warning, "Warning: no config file specified, using the default config. In order to specify a config file use swift-redis-server /path/to/redis.conf")
+        } else {
+            logger.log(.notice, "Configuration loaded")
+        }
+
+        Server.adjustOpenFilesLimit(config, logger)
+        let poller = try EventLoop.makePoller(named: config.eventLoop)
+        loop = EventLoop(setSize: config.maxclients + 128, poller: poller, tracer: tracer, clock: clock)
+        net = Networking(loop: loop, config: config, tracer: tracer, logger: logger, clock: clock)
+        keyspace = Keyspace(databases: config.databases, clock: clock, tracer: tracer, logger: logger)
+        keyspace.maxStringLength = config.protoMaxBulkLen
+
+        // The dir the server works in: later chapters write their files here.
+        if chdir(config.dir) != 0 {
+            throw ConfigError("Can't chdir to '\(config.dir)': \(String(cString: strerror(errno)))")
+        }
+
+        keyspace.registerCommands(commands)
+        registerServerCommands()
+        keyspace.propagate = { [unowned self] db, argv in self.propagate(db: db, argv) }
+        net.processCommand = { [unowned self] c in self.processCommand(c) }
+        config.didChange = { [unowned self] name in self.configChanged(name) }
+
+        try net.listen(addresses: config.bind, port: config.port, backlog: config.tcpBacklog)
+        logger.log(.notice, "Running mode=standalone, port=\(net.port).")
+        loop.beforeSleep = { [unowned self] in self.beforeSleep() }
+        loop.createTimeEvent(milliseconds: 1, name: "serverCron") { [unowned self] _ in self.serverCron() }
+        installSignalHandlers()
+        if !config.pidfile.isEmpty { writePidFile() }
+        logger.log(.warning, "Server initialized")
+        logger.log(.notice, "Ready to accept connections")
+    }
+
+    /// Turns the event loop until shutdown; returns the exit status. Redis: aeMain in main()
+    public func run() -> Int32 {
+        loop.run()
+        return exitCode
+    }
+
+    // MARK: - Trace and config changes
+
+    static func applyTrace(_ config: Config, _ tracer: Tracer) throws {
+        tracer.jsonFormat = config.traceFormat == "jsonl"
+        try tracer.setFile(config.traceFile.isEmpty ? nil : config.traceFile)
+        tracer.colour = config.traceFile.isEmpty && !tracer.jsonFormat && isatty(2) == 1
+            && getenv("NO_COLOR") == nil
+        tracer.enable(areas: config.trace ? config.traceAreas : 0)
+    }
+
+    /// Applies a CONFIG SET that needs more than storing the value.
+    func configChanged(_ name: String) {
+        switch name {
+        case "loglevel": logger.verbosity = config.loglevel
+        case "trace", "trace-areas", "trace-format", "trace-file": try? Server.applyTrace(config, tracer)
+        case "proto-max-bulk-len":
+            keyspace.maxStringLength = config.protoMaxBulkLen
+            for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
+        default: break
+        }
+    }
+
+    /// Raises the open-files limit to what maxclients needs, or lowers maxclients.
+    /// Redis: adjustOpenFilesLimit (src/server.c)
+    static func adjustOpenFilesLimit(_ config: Config, _ logger: Logger) {
+        let needed = rlim_t(config.maxclients + 32)
+        var lim = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &lim) == 0 else { return }
+        if lim.rlim_cur >= needed { return }
+        var want = lim
+        want.rlim_cur = min(needed, lim.rlim_max)
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &want) == 0 { lim = want }
+        if lim.rlim_cur < needed {
+            let old = config.maxclients
+            config.maxclients = max(1, Int(lim.rlim_cur) - 32)
+            logger.log(.warning, "You requested maxclients of \(old) requiring at least \(needed) max file descriptors.")
+            logger.log(.warning, "Server can't set maximum open files to \(needed) because of OS error: \(String(cString: strerror(errno))).")
+            logger.log(.warning, "Current maximum open files is \(lim.rlim_cur). maxclients has been reduced to \(config.maxclients) to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.")
+        }
+    }
+
+    func writePidFile() {
+        let s = "\(getpid())\n"
+        let fd = open(config.pidfile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if fd >= 0 { _ = s.withCString { write(fd, $0, strlen($0)) }; close(fd) }
+    }
+
+    // MARK: - Signals and shutdown
+
+    /// SIGTERM and SIGINT ask for a clean shutdown; SIGPIPE is ignored (a closed client socket
+    /// must not kill the server). Redis: setupSignalHandlers (src/server.c)
+    func installSignalHandlers() {
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGTERM) { sig in shutdownSignal = sig }
+        signal(SIGINT) { sig in shutdownSignal = sig }
+    }
+
+    func checkShutdownSignal() {
+        let sig = shutdownSignal
+        guard sig != 0, !shuttingDown else { return }
+        logger.log(.warning, "Received \(sig == SIGINT ? "SIGINT" : "SIGTERM") scheduling shutdown...")
+        prepareForShutdown()
+    }
+
+    /// Closes the listeners and clients and stops the loop. Redis: prepareForShutdown (src/server.c)
+    public func prepareForShutdown() {
+        shuttingDown = true
+        logger.log(.warning, "User requested shutdown...")
+        net.closeListeners()
+        for c in net.clients { net.freeClient(c, reason: "shutdown") }
+        if !config.pidfile.isEmpty {
+            logger.log(.notice, "Removing the pid file.")
+            unlink(config.pidfile)
+        }
+        logger.log(.warning, "SwiftRedis is now ready to exit, bye bye...")
+        loop.stop()
+    }
+
+    // MARK: - The periodic work
+
+    // snippet.beforeSleep
+    /// Runs before the event loop sleeps. Redis: beforeSleep (src/server.c)
+    func beforeSleep() {
+        // A fast expiry cycle, if the last slow one had to stop before it was done.
+        if config.hz > 0 {
+            keyspace.activeExpireCycle(fast: true, hz: config.hz, state: &expireState)
+        }
+        // Later: flushAppendOnlyFile here, before any reply leaves (chapter 4).
+        net.handleClientsWithPendingWrites()
+        net.freeClientsInAsyncFreeQueue()
+        checkShutdownSignal()
+    }
+    // snippet.end
+
+    // snippet.serverCron
+    /// The server's heartbeat, `hz` times a second. Returns the delay until the next run.
+    /// Redis: serverCron (src/server.c)
+    func serverCron() -> Int? {
+        cronLoops += 1
+        let now = clock.mstime()
+        keyspace.nowMs = now
+        metrics.sample(nowMs: now, commands: net.stats.commandsProcessed,
+                       input: net.stats.netInputBytes, output: net.stats.netOutputBytes)
+        checkShutdownSignal()
+        net.closeTimedOutClients(nowMs: now)
+        // Expire keys, then give rehashing its millisecond. Redis: databasesCron
+        keyspace.activeExpireCycle(fast: false, hz: max(config.hz, 1), state: &expireState)
+        keyspace.databasesCron(activeRehashing: config.activeRehashing)
+        // Every five seconds, at verbose level, what Redis logs too.
+        if cronLoops % Int64(max(config.hz, 1) * 5) == 0 && logger.verbosity <= .verbose {
+            for d in keyspace.dbs where d.count > 0 {
+                logger.log(.verbose, "DB \(d.id): \(d.count) keys (\(d.expires.count) volatile) in \(d.dict.bucketCount) slots HT.")
+            }
+            logger.log(.verbose, "\(net.clientCount) clients connected (0 replicas), \(csys_heap_used()) bytes in use")
+        }
+        return 1000 / max(config.hz, 1)
+    }
+    // snippet.end
+}
+
+/// Operations per second and network throughput, sampled every 100 ms over the last 16 samples.
+/// Redis: trackInstantaneousMetric, getInstantaneousMetric (src/server.c)
+struct InstantaneousMetrics {
+    var lastMs: Int64 = 0
+    var last = (commands: Int64(0), input: Int64(0), output: Int64(0))
+    var samples: [(Double, Double, Double)] = []
+
+    mutating func sample(nowMs: Int64, commands: Int64, input: Int64, output: Int64) {
+        if lastMs == 0 { lastMs = nowMs; last = (commands, input, output); return }
+        let dt = nowMs - lastMs
+        guard dt >= 100 else { return }
+        let per = 1000 / Double(dt)
+        samples.append((Double(commands - last.commands) * per, Double(input - last.input) * per, Double(output - last.output) * per))
+        if samples.count > 16 { samples.removeFirst() }
+        lastMs = nowMs
+        last = (commands, input, output)
+    }
+
+    var opsPerSec: Int { samples.isEmpty ? 0 : Int(samples.map(\.0).reduce(0, +) / Double(samples.count)) }
+    var inputKbps: Double { samples.isEmpty ? 0 : samples.map(\.1).reduce(0, +) / Double(samples.count) / 1024 }
+    var outputKbps: Double { samples.isEmpty ? 0 : samples.map(\.2).reduce(0, +) / Double(samples.count) / 1024 }
+}

@@ -1,0 +1,214 @@
+// The commands that belong to the server rather than to a chapter's data: PING, ECHO, AUTH,
+// COMMAND, CONFIG, DEBUG, SHUTDOWN, TIME. INFO has a file of its own (Info.swift).
+//
+// Redis: pingCommand, echoCommand, authCommand, commandCommand, timeCommand (src/server.c),
+// configCommand (src/config.c), debugCommand (src/debug.c), shutdownCommand (src/db.c)
+
+import CSystem
+import RedisCore
+import RedisKeyspace
+import RedisRESP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Server {
+    func registerServerCommands() {
+        unowned(unsafe) let s = self
+        let t = commands
+        t.register(RedisCommand("ping", -1, "ok-stale fast @connection", 0, 0, 0) { s.pingCommand($0) })
+        t.register(RedisCommand("echo", 2, "fast @connection", 0, 0, 0) { $0.addReplyBulk($0.argv[1]) })
+        t.register(RedisCommand("auth", -2, "no-auth no-script ok-loading ok-stale fast @connection", 0, 0, 0) { s.authCommand($0) })
+        t.register(RedisCommand("command", -1, "ok-loading ok-stale random @connection", 0, 0, 0) { s.commandCommand($0) })
+        t.register(RedisCommand("info", -1, "ok-loading ok-stale random @dangerous", 0, 0, 0) { s.infoCommand($0) })
+        t.register(RedisCommand("config", -2, "admin ok-loading ok-stale no-script", 0, 0, 0) { s.configCommand($0) })
+        t.register(RedisCommand("debug", -2, "admin no-script ok-loading ok-stale", 0, 0, 0) { s.debugCommand($0) })
+        t.register(RedisCommand("shutdown", -1, "admin no-script ok-loading ok-stale", 0, 0, 0) { s.shutdownCommand($0) })
+        t.register(RedisCommand("time", 1, "ok-loading ok-stale random fast @dangerous", 0, 0, 0) { s.timeCommand($0) })
+    }
+
+    /// The error Redis gives for an unknown subcommand. Redis: addReplySubcommandSyntaxError
+    func subcommandError(_ c: Client) {
+        c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(c.argv[1].stringValue.prefix(128))'. Try \(c.argv[0].stringValue.uppercased()) HELP.")
+    }
+
+    /// PING [message]. Redis: pingCommand (src/server.c)
+    func pingCommand(_ c: Client) {
+        if c.argv.count > 2 { c.addReplyError("ERR wrong number of arguments for 'ping' command"); return }
+        if c.argv.count == 1 { c.addReply("+PONG\r\n") } else { c.addReplyBulk(c.argv[1]) }
+    }
+
+    /// AUTH [username] password, against `requirepass`. Redis: authCommand (src/acl.c)
+    func authCommand(_ c: Client) {
+        if c.argv.count > 3 { c.addReplyError(Err.syntax); return }
+        if config.requirepass.isEmpty && c.argv.count == 2 {
+            c.addReplyError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
+            return
+        }
+        let user = c.argv.count == 3 ? c.argv[1].stringValue : "default"
+        let pass = c.argv[c.argv.count - 1]
+        if user == "default" && (config.requirepass.isEmpty || pass == ByteString(config.requirepass)) {
+            c.flags.insert(.authenticated)
+            c.addReplyOK()
+        } else {
+            c.addReplyError("WRONGPASS invalid username-password pair or user is disabled.")
+        }
+    }
+
+    /// TIME: seconds and microseconds. Redis: timeCommand (src/server.c)
+    func timeCommand(_ c: Client) {
+        let us = clock.ustime()
+        c.addReplyArrayLen(2)
+        c.addReplyBulk(String(us / 1_000_000))
+        c.addReplyBulk(String(us % 1_000_000))
+    }
+
+    // MARK: - COMMAND
+
+    /// One command's description: name, arity, flags, first key, last key, step, categories.
+    /// Redis: addReplyCommand (src/server.c)
+    func addReplyCommandInfo(_ c: Client, _ cmd: RedisCommand) {
+        c.addReplyArrayLen(7)
+        c.addReplyBulk(cmd.name)
+        c.addReplyLongLong(Int64(cmd.arity))
+        let names = cmd.flags.replyNames
+        c.addReplySetLen(names.count)
+        for f in names { c.addReplyStatus(f) }
+        c.addReplyLongLong(Int64(cmd.firstKey))
+        c.addReplyLongLong(Int64(cmd.lastKey))
+        c.addReplyLongLong(Int64(cmd.keyStep))
+        c.addReplySetLen(cmd.categories.count)
+        for cat in cmd.categories { c.addReplyStatus(cat) }
+    }
+
+    /// COMMAND, COMMAND COUNT, COMMAND INFO name…, COMMAND GETKEYS cmd args….
+    /// `COMMAND DOCS` is Redis 7's: like Redis 6.2 we answer it with the unknown-subcommand
+    /// error, and redis-cli 7 then builds its hints from plain COMMAND, as it does with 6.2.
+    /// Redis: commandCommand (src/server.c)
+    func commandCommand(_ c: Client) {
+        if c.argv.count == 1 {
+            c.addReplyArrayLen(commands.count)
+            for cmd in commands.all { addReplyCommandInfo(c, cmd) }
+            return
+        }
+        let sub = c.argv[1]
+        if sub.equalsIgnoringCase("count") && c.argv.count == 2 {
+            c.addReplyLongLong(Int64(commands.count))
+        } else if sub.equalsIgnoringCase("info") {
+            c.addReplyArrayLen(c.argv.count - 2)
+            for j in 2..<c.argv.count {
+                if let cmd = commands.lookup(c.argv[j]) { addReplyCommandInfo(c, cmd) } else { c.addReplyNull() }
+            }
+        } else if sub.equalsIgnoringCase("getkeys") && c.argv.count >= 3 {
+            guard let cmd = commands.lookup(c.argv[2]) else {
+                c.addReplyError("ERR Invalid command specified"); return
+            }
+            let argc = c.argv.count - 2
+            if !cmd.acceptsArgumentCount(argc) {
+                c.addReplyError("ERR Invalid number of arguments specified for command"); return
+            }
+            let keys = cmd.keyPositions(argc: argc)
+            if keys.isEmpty { c.addReplyError("ERR The command has no key arguments"); return }
+            c.addReplyArrayLen(keys.count)
+            for k in keys { c.addReplyBulk(c.argv[k + 2]) }
+        } else if sub.equalsIgnoringCase("help") {
+            let lines = ["COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                         "(no subcommand)", "    Return details about all Redis commands.",
+                         "COUNT", "    Return the total number of commands in this Redis server.",
+                         "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
+                         "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+                         "HELP", "    Prints this help."]
+            c.addReplyArrayLen(lines.count)
+            for l in lines { c.addReplyStatus(l) }
+        } else {
+            subcommandError(c)
+        }
+    }
+
+    // MARK: - CONFIG
+
+    /// CONFIG GET pattern, CONFIG SET name value, CONFIG RESETSTAT. Redis: configCommand (src/config.c)
+    func configCommand(_ c: Client) {
+        let sub = c.argv[1]
+        if sub.equalsIgnoringCase("get") && c.argv.count == 3 {
+            let pairs = config.get(pattern: c.argv[2])
+            c.addReplyMapLen(pairs.count)
+            for (k, v) in pairs { c.addReplyBulk(k); c.addReplyBulk(v) }
+        } else if sub.equalsIgnoringCase("set") && c.argv.count == 4 {
+            if let err = config.set(name: c.argv[2].stringValue, value: c.argv[3].stringValue) {
+                c.addReplyError(err)
+            } else {
+                c.addReplyOK()
+            }
+        } else if sub.equalsIgnoringCase("resetstat") && c.argv.count == 2 {
+            resetStats()
+            c.addReplyOK()
+        } else if sub.equalsIgnoringCase("help") {
+            let lines = ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                         "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                         "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                         "RESETSTAT", "    Reset statistics reported by the INFO command.",
+                         "HELP", "    Prints this help."]
+            c.addReplyArrayLen(lines.count)
+            for l in lines { c.addReplyStatus(l) }
+        } else {
+            subcommandError(c)
+        }
+    }
+
+    /// Zeroes the INFO counters. Redis: resetServerStats (src/server.c)
+    func resetStats() {
+        net.stats = NetStats()
+        keyspace.stats = KeyspaceStats()
+        for cmd in commands.all { cmd.calls = 0; cmd.microseconds = 0; cmd.rejectedCalls = 0; cmd.failedCalls = 0 }
+        metrics = InstantaneousMetrics()
+    }
+
+    // MARK: - DEBUG and SHUTDOWN
+
+    /// DEBUG SLEEP seconds, DEBUG SET-ACTIVE-EXPIRE 0|1, DEBUG HTSTATS dbid.
+    /// Redis: debugCommand (src/debug.c)
+    func debugCommand(_ c: Client) {
+        let sub = c.argv[1]
+        if sub.equalsIgnoringCase("sleep") && c.argv.count == 3 {
+            // Blocks the whole server, on purpose: tests use it to make a slow command.
+            guard let secs = c.argv[2].doubleValue else { c.addReplyError(Err.notFloat); return }
+            var ts = timespec(tv_sec: Int(secs), tv_nsec: Int((secs - secs.rounded(.down)) * 1e9))
+            nanosleep(&ts, nil)
+            c.addReplyOK()
+        } else if sub.equalsIgnoringCase("set-active-expire") && c.argv.count == 3 {
+            guard let v = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
+            keyspace.activeExpireEnabled = v != 0
+            c.addReplyOK()
+        } else if sub.equalsIgnoringCase("htstats") && c.argv.count >= 3 {
+            guard let id = c.argv[2].int64Value, id >= 0, id < Int64(keyspace.dbs.count) else {
+                c.addReplyError("ERR Out of range database"); return
+            }
+            let d = keyspace.dbs[Int(id)]
+            let text = "[Dictionary HT]\n" + d.dict.stats() + "[Expires HT]\n" + d.expires.stats()
+            c.addReplyVerbatim(text)
+        } else if sub.equalsIgnoringCase("help") {
+            let lines = ["DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                         "HTSTATS <dbid>", "    Return hash table statistics of the specified Redis database.",
+                         "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+                         "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
+                         "HELP", "    Prints this help."]
+            c.addReplyArrayLen(lines.count)
+            for l in lines { c.addReplyStatus(l) }
+        } else {
+            subcommandError(c)
+        }
+    }
+
+    /// SHUTDOWN [NOSAVE|SAVE]: stop the server; the client gets no reply on success.
+    /// Redis: shutdownCommand (src/db.c)
+    func shutdownCommand(_ c: Client) {
+        if c.argv.count > 2 { c.addReplyError(Err.syntax); return }
+        if c.argv.count == 2 && !c.argv[1].equalsIgnoringCase("nosave") && !c.argv[1].equalsIgnoringCase("save") {
+            c.addReplyError(Err.syntax); return
+        }
+        prepareForShutdown()
+    }
+}
