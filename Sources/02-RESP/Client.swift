@@ -30,6 +30,9 @@ public struct ClientFlags: OptionSet, Sendable {
     public static let fake = ClientFlags(rawValue: 1 << 3)
     /// Passed AUTH, or no password is set. Redis: c->authenticated
     public static let authenticated = ClientFlags(rawValue: 1 << 4)
+    /// freeClient has run: the socket is closed, nothing more is read or written.
+    /// (Redis frees the struct itself; in Swift the object lives on while referenced.)
+    public static let closed = ClientFlags(rawValue: 1 << 5)
 }
 
 /// One connection. Redis: client (src/server.h)

@@ -34,6 +34,9 @@ public struct NetStats {
     public var netOutputBytes: Int64 = 0
     public var errorReplies: Int64 = 0
     public var commandsProcessed: Int64 = 0
+    /// read(2) and write(2) calls on client sockets. Redis: stat_total_reads_processed…
+    public var readsProcessed: Int64 = 0
+    public var writesProcessed: Int64 = 0
     public init() {}
 }
 
@@ -249,6 +252,7 @@ public final class Networking {
         }
         c.reserveQueryBuffer(want)
         let n = read(c.fd, c.qbuf + c.qbufLen, want)
+        stats.readsProcessed += 1
         if n < 0 {
             if errno == EAGAIN || errno == EINTR { return }
             logger.log(.verbose, "Reading from client: \(String(cString: strerror(errno)))")
@@ -280,8 +284,9 @@ public final class Networking {
     /// Runs every complete command in the query buffer. Redis: processInputBuffer (src/networking.c)
     public func processInputBuffer(_ c: Client) {
         while c.qbufPos < c.qbufLen {
-            // After QUIT or a protocol error, the rest of the input is ignored.
-            if c.flags.contains(.closeAfterReply) || c.flags.contains(.closeASAP) { break }
+            // After QUIT or a protocol error the rest of the input is ignored; after SHUTDOWN or
+            // a kill the client may even be gone.
+            if !c.flags.isDisjoint(with: [.closeAfterReply, .closeASAP, .closed]) { break }
             switch c.parseNext() {
             case .incomplete:
                 return
@@ -314,6 +319,8 @@ public final class Networking {
     /// freed. Redis: writeToClient (src/networking.c)
     @discardableResult
     func writeToClient(_ c: Client, handlerInstalled: Bool) -> Bool {
+        if c.flags.contains(.closed) { return false }
+        stats.writesProcessed += 1
         var total = 0
         while c.hasPendingReplies {
             let n = write(c.fd, c.buf + c.sent, c.bufLen - c.sent)
@@ -355,7 +362,7 @@ public final class Networking {
         pendingWrites.removeAll(keepingCapacity: true)
         for c in queued {
             c.flags.remove(.pendingWrite)
-            if c.flags.contains(.closeASAP) || c.fd < 0 { continue }
+            if !c.flags.isDisjoint(with: [.closeASAP, .closed]) || c.fd < 0 { continue }
             guard writeToClient(c, handlerInstalled: false) else { continue }
             if c.hasPendingReplies && !loop.fileEvents(fd: c.fd).contains(.writable) {
                 do {
@@ -374,7 +381,8 @@ public final class Networking {
 
     /// Closes the connection and forgets the client. Redis: freeClient (src/networking.c)
     public func freeClient(_ c: Client, reason: String) {
-        guard c.fd >= 0, clientsByFd[Int(c.fd)] === c else { return }
+        guard c.fd >= 0, !c.flags.contains(.closed), clientsByFd[Int(c.fd)] === c else { return }
+        c.flags.insert(.closed)
         if tracer.on(.net) { tracer.emit(.net, .event, "close fd=\(c.fd) id=\(c.id) \(reason)", fn: "freeClient") }
         onFree?(c)
         loop.deleteFileEvent(fd: c.fd, mask: [.readable, .writable])

@@ -26,7 +26,7 @@ extension Client {
     /// Redis: prepareClientToWrite, clientInstallWriteHandler (src/networking.c)
     @inline(__always)
     func prepareToWrite() {
-        if flags.contains(.pendingWrite) || flags.contains(.fake) { return }
+        if !flags.isDisjoint(with: [.pendingWrite, .fake, .closed]) { return }
         flags.insert(.pendingWrite)
         net.pendingWrites.append(self)
     }

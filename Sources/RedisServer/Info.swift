@@ -115,8 +115,8 @@ extension Server {
                 ("active_defrag_hits", 0), ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),
                 ("active_defrag_key_misses", 0), ("tracking_total_keys", 0), ("tracking_total_items", 0),
                 ("tracking_total_prefixes", 0), ("unexpected_error_replies", 0), ("total_error_replies", ns.errorReplies),
-                ("dump_payload_sanitizations", 0), ("total_reads_processed", ns.commandsProcessed),
-                ("total_writes_processed", ns.commandsProcessed), ("io_threaded_reads_processed", 0),
+                ("dump_payload_sanitizations", 0), ("total_reads_processed", ns.readsProcessed),
+                ("total_writes_processed", ns.writesProcessed), ("io_threaded_reads_processed", 0),
                 ("io_threaded_writes_processed", 0),
             ])
         case "replication":
