@@ -128,6 +128,26 @@ public final class Client {
         }
     }
 
+    /// Shrinks a query or output buffer that grew past 32 KB back to 16 KB once it is empty.
+    /// Redis: clientsCronResizeQueryBuffer (src/server.c)
+    func shrinkBuffersIfIdle() {
+        let small = 16 * 1024
+        if qbufCapacity > 2 * small && qbufLen == qbufPos {
+            qbuf.deallocate()
+            qbuf = UnsafeMutableRawPointer.allocate(byteCount: small, alignment: 8)
+            qbufCapacity = small
+            qbufLen = 0
+            qbufPos = 0
+        }
+        if bufCapacity > 2 * small && bufLen == sent {
+            buf.deallocate()
+            buf = UnsafeMutableRawPointer.allocate(byteCount: small, alignment: 8)
+            bufCapacity = small
+            bufLen = 0
+            sent = 0
+        }
+    }
+
     /// Appends bytes to the query buffer as if read from the socket (fake clients, tests).
     public func feed(_ bytes: UnsafeRawBufferPointer) {
         reserveQueryBuffer(bytes.count)

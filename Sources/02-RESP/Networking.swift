@@ -414,12 +414,17 @@ public final class Networking {
     /// Finds a connected client by id (CLIENT KILL ID).
     public func client(id: UInt64) -> Client? { clientsByFd.first { $0?.id == id } ?? nil }
 
-    /// Closes clients idle for longer than `timeout` seconds. Redis: clientsCronHandleTimeout
-    public func closeTimedOutClients(nowMs: Int64) {
-        guard config.timeout > 0 else { return }
-        for case let c? in clientsByFd where nowMs - c.lastInteractionMs > Int64(config.timeout) * 1000 {
-            logger.log(.verbose, "Closing idle client")
-            freeClient(c, reason: "idle timeout")
+    /// Closes clients idle for longer than `timeout` seconds, and gives back the memory of
+    /// buffers that grew for one big request or reply and are now empty.
+    /// Redis: clientsCron, clientsCronHandleTimeout, clientsCronResizeQueryBuffer
+    public func clientsCron(nowMs: Int64) {
+        for case let c? in clientsByFd {
+            if config.timeout > 0 && nowMs - c.lastInteractionMs > Int64(config.timeout) * 1000 {
+                logger.log(.verbose, "Closing idle client")
+                freeClient(c, reason: "idle timeout")
+                continue
+            }
+            c.shrinkBuffersIfIdle()
         }
     }
 }

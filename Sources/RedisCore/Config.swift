@@ -75,6 +75,8 @@ public final class Config {
     public var traceAreas = TraceArea.allMask
     public var traceFormat = "text"
     public var traceFile = ""
+    /// A FIFO to wait on after every trace line (step mode, driven by `swift-redis walk --step`).
+    public var traceStep = ""
 
     /// Called after an option changed, with its name (the server applies loglevel, trace…).
     public var didChange: ((String) -> Void)?
@@ -139,6 +141,7 @@ public final class Config {
             c.traceFormat = a[0]
         }),
         .string("trace-file", \.traceFile),
+        .string("trace-step", \.traceStep),
     ]
 
     /// The entry called `name` (case-insensitive).

@@ -187,6 +187,10 @@ public final class Tracer {
     private var counter: UnsafeMutablePointer<UInt64>
     /// Every line also goes here when set (the tests collect events this way).
     public var sink: ((TraceEvent) -> Void)?
+    /// Step mode: after each line, wait for one byte on this descriptor (a FIFO the presenter's
+    /// walkthrough runner writes to). Every traced process reads the same FIFO, so each byte
+    /// lets exactly one event happen, whichever process it belongs to. -1: not stepping.
+    public private(set) var stepFd: Int32 = -1
 
     public init(clock: Clock = Clock()) {
         start = clock.monotonicSeconds()
@@ -225,6 +229,17 @@ public final class Tracer {
         fd = f
     }
 
+    /// Step mode on the FIFO at `path` (`--trace-step PATH`), or off with nil.
+    public func setStepFile(_ path: String?) throws {
+        if stepFd >= 0 { close(stepFd) }
+        stepFd = -1
+        guard let path, !path.isEmpty else { return }
+        // O_RDWR: opening a FIFO read-only would block until the runner opens it for writing.
+        let f = open(path, O_RDWR | O_CLOEXEC)
+        if f < 0 { throw ConfigError("Can't open the trace step FIFO '\(path)': \(String(cString: strerror(errno)))") }
+        stepFd = f
+    }
+
     /// Called in a fork child: new pid, new role letter.
     public func didFork(role: Character) {
         pid = getpid()
@@ -253,6 +268,11 @@ public final class Tracer {
                 if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
                 off += n
             }
+        }
+        if stepFd >= 0 {
+            // Hold this process here until the presenter lets one more event through.
+            var b: UInt8 = 0
+            while read(stepFd, &b, 1) < 0 && errno == EINTR {}
         }
     }
 

@@ -127,6 +127,7 @@ public final class Server {
     static func applyTrace(_ config: Config, _ tracer: Tracer) throws {
         tracer.jsonFormat = config.traceFormat == "jsonl"
         try tracer.setFile(config.traceFile.isEmpty ? nil : config.traceFile)
+        try tracer.setStepFile(config.trace ? config.traceStep : nil)
         tracer.colour = config.traceFile.isEmpty && !tracer.jsonFormat && isatty(2) == 1
             && getenv("NO_COLOR") == nil
         tracer.enable(areas: config.trace ? config.traceAreas : 0)
@@ -136,7 +137,7 @@ public final class Server {
     func configChanged(_ name: String) {
         switch name {
         case "loglevel": logger.verbosity = config.loglevel
-        case "trace", "trace-areas", "trace-format", "trace-file": try? Server.applyTrace(config, tracer)
+        case "trace", "trace-areas", "trace-format", "trace-file", "trace-step": try? Server.applyTrace(config, tracer)
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
@@ -226,7 +227,7 @@ public final class Server {
         metrics.sample(nowMs: now, commands: net.stats.commandsProcessed,
                        input: net.stats.netInputBytes, output: net.stats.netOutputBytes)
         checkShutdownSignal()
-        net.closeTimedOutClients(nowMs: now)
+        net.clientsCron(nowMs: now)
         // Expire keys, then give rehashing its millisecond. Redis: databasesCron
         keyspace.activeExpireCycle(fast: false, hz: max(config.hz, 1), state: &expireState)
         keyspace.databasesCron(activeRehashing: config.activeRehashing)
