@@ -27,3 +27,13 @@ public protocol Poller: AnyObject {
     /// descriptors; returns their number. Redis: aeApiPoll
     func poll(timeoutMs: Int32, into fired: inout [FiredEvent]) -> Int
 }
+
+// The names a reader of src/ae_epoll.c will grep for.
+extension Poller {
+    @available(*, unavailable, renamed: "poll(timeoutMs:into:)")
+    public func aeApiPoll(timeoutMs: Int32, into fired: inout [FiredEvent]) -> Int { 0 }
+    @available(*, unavailable, renamed: "add(fd:mask:oldMask:)")
+    public func aeApiAddEvent(fd: Int32, mask: EventMask, oldMask: EventMask) throws {}
+    @available(*, unavailable, renamed: "delete(fd:mask:newMask:)")
+    public func aeApiDelEvent(fd: Int32, mask: EventMask, newMask: EventMask) {}
+}

@@ -520,3 +520,21 @@ func reverseBits(_ v: UInt64) -> UInt64 {
     x = (x & 0x0f0f_0f0f_0f0f_0f0f) << 4 | (x >> 4) & 0x0f0f_0f0f_0f0f_0f0f
     return x.byteSwapped
 }
+
+// The names a reader of src/dict.c will grep for.
+extension Dict {
+    @available(*, unavailable, renamed: "find")
+    public func dictFind(_ key: ByteString) -> UInt32 { 0 }
+    @available(*, unavailable, renamed: "insert")
+    public func dictAdd(_ key: ByteString, _ value: V) -> UInt32 { 0 }
+    @available(*, unavailable, renamed: "remove")
+    public func dictDelete(_ key: ByteString) -> V? { nil }
+    @available(*, unavailable, renamed: "rehash")
+    public func dictRehash(_ n: Int) -> Bool { false }
+    @available(*, unavailable, renamed: "scan")
+    public func dictScan(_ cursor: UInt64, _ body: (UInt32) -> Void) -> UInt64 { 0 }
+    @available(*, unavailable, renamed: "randomEntry")
+    public func dictGetRandomKey() -> UInt32 { 0 }
+    @available(*, unavailable, renamed: "expand")
+    public func dictExpand(_ size: Int) -> Bool { false }
+}

@@ -223,3 +223,15 @@ public final class Keyspace {
         propagate?(db.id, ["DEL", key])
     }
 }
+
+// The names a reader of src/db.c will grep for.
+extension Keyspace {
+    @available(*, unavailable, renamed: "lookupRead")
+    public func lookupKeyRead(_ db: Database, _ key: ByteString) -> RedisObject? { nil }
+    @available(*, unavailable, renamed: "lookupWrite")
+    public func lookupKeyWrite(_ db: Database, _ key: ByteString) -> RedisObject? { nil }
+    @available(*, unavailable, renamed: "delete")
+    public func dbDelete(_ db: Database, _ key: ByteString) -> Bool { false }
+    @available(*, unavailable, renamed: "empty")
+    public func emptyDb(_ dbIndex: Int?) -> Int { 0 }
+}
