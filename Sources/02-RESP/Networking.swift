@@ -245,10 +245,15 @@ public final class Networking {
     /// The client's socket is readable: read, then run every whole command that arrived.
     /// Redis: readQueryFromClient (src/networking.c)
     func readQueryFromClient(_ c: Client) {
-        // Read 16 KB at a time, or the rest of a big bulk argument in one go.
+        // Read 16 KB at a time. Inside a big bulk argument, read more per call, but grow only
+        // as fast as the data really arrives (doubling), so that a client announcing
+        // `$500000000` and sending nothing makes us allocate nothing.
+        // SIMPLIFICATION: Redis 6.2 allocates the whole announced length at once
+        // (sdsMakeRoomForNonGreedy in processMultibulkBuffer); Redis 7 grows it as we do.
         var want = Networking.ioBufLen
         if c.parser.requestType == .multibulk && c.parser.multibulkLength > 0 && c.parser.bulkLength >= Networking.ioBufLen {
-            want = max(want, c.parser.bulkLength + 2 - c.queryBufferPending)
+            let missing = c.parser.bulkLength + 2 - c.queryBufferPending
+            want = max(want, min(missing, c.queryBufferPending))
         }
         c.reserveQueryBuffer(want)
         let n = read(c.fd, c.qbuf + c.qbufLen, want)
