@@ -306,13 +306,13 @@ public func runProgram(_ path: String, _ args: [String], input: [UInt8]? = nil, 
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
     let out = makeTempDir("out") + "/out.txt"
-    FileManager.default.createFile(atPath: out, contents: nil)
+    _ = FileManager.default.createFile(atPath: out, contents: nil)
     let h = FileHandle(forWritingAtPath: out)!
     p.standardOutput = h
     p.standardError = h
     if let input {
         let inPath = out + ".in"
-        FileManager.default.createFile(atPath: inPath, contents: Data(input))
+        _ = FileManager.default.createFile(atPath: inPath, contents: Data(input))
         p.standardInput = FileHandle(forReadingAtPath: inPath)
     } else {
         p.standardInput = FileHandle.nullDevice
