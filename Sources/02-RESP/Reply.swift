@@ -59,7 +59,10 @@ extension Client {
     /// `WRONGTYPE …`); a newline inside is replaced by a space so it cannot break the protocol.
     /// Redis: addReplyError, addReplyErrorLength (src/networking.c)
     public func addReplyError(_ text: String) {
-        var s = "-" + String(text.map { $0 == "\r" || $0 == "\n" ? " " : $0 }) + "\r\n"
+        // Scalars, not Characters: Swift sees "\r\n" as one Character, which is neither.
+        var clean = String.UnicodeScalarView()
+        for u in text.unicodeScalars { clean.append(u == "\r" || u == "\n" ? " " : u) }
+        var s = "-" + String(clean) + "\r\n"
         s.withUTF8 { addReplyRaw($0.baseAddress!, count: $0.count) }
         net.stats.errorReplies += 1
     }

@@ -97,12 +97,20 @@ public final class RedisCommand {
         if flags.contains(.fast) { categories.append("@fast") }
         if !flags.contains(.fast) { categories.append("@slow") }
         self.flags = flags
-        self.categories = categories
+        // COMMAND lists them in the order of Redis's category table, not of the spec string.
+        self.categories = categories.sorted {
+            (RedisCommand.categoryOrder.firstIndex(of: $0) ?? 99) < (RedisCommand.categoryOrder.firstIndex(of: $1) ?? 99)
+        }
         self.firstKey = firstKey
         self.lastKey = lastKey
         self.keyStep = keyStep
         self.proc = proc
     }
+
+    /// The ACL categories in the order Redis prints them. Redis: ACLCommandCategories (src/acl.c)
+    static let categoryOrder = ["@keyspace", "@read", "@write", "@set", "@sortedset", "@list", "@hash", "@string",
+                                "@bitmap", "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast", "@slow",
+                                "@blocking", "@dangerous", "@connection", "@transaction", "@scripting"]
 
     /// True when `argc` words satisfy the arity. Redis: the arity check in processCommand
     @inline(__always)

@@ -481,7 +481,8 @@ public final class Dict<V> {
             s += "Hash table \(n) stats (\(n == 0 ? "main hash table" : "rehashing target")):\n"
             s += " table size: \(table.size)\n number of elements: \(table.used)\n"
             s += " different slots: \(nonEmpty)\n max chain length: \(longest)\n"
-            s += " avg chain length (counted): \(nonEmpty == 0 ? "0.00" : String(Double(total) / Double(nonEmpty)))\n"
+            s += " avg chain length (counted): \(twoDecimals(nonEmpty == 0 ? 0 : Double(total) / Double(nonEmpty)))\n"
+            s += " avg chain length (computed): \(twoDecimals(nonEmpty == 0 ? 0 : Double(table.used) / Double(nonEmpty)))\n"
         }
         return s.isEmpty ? "No stats available for empty dictionaries\n" : s
     }
@@ -537,4 +538,11 @@ extension Dict {
     public func dictGetRandomKey() -> UInt32 { 0 }
     @available(*, unavailable, renamed: "expand")
     public func dictExpand(_ size: Int) -> Bool { false }
+}
+
+/// "%.2f" without Foundation.
+func twoDecimals(_ v: Double) -> String {
+    let r = Int((v * 100).rounded())
+    let frac = r % 100
+    return "\(r / 100)." + (frac < 10 ? "0" : "") + "\(frac)"
 }

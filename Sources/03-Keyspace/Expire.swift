@@ -128,6 +128,8 @@ extension Keyspace {
                 iteration += 1
                 let volatile = d.expires.count
                 if volatile == 0 { d.avgTTL = 0; break }
+                // Under 1% full: sampling would mostly find empty buckets; the table will shrink.
+                if d.expires.bucketCount > 4 && volatile * 100 / d.expires.bucketCount < 1 { break }
                 sampled = 0; expired = 0
                 var ttlSum: Int64 = 0, ttlSamples: Int64 = 0
                 var doomed: [ByteString] = []
@@ -137,7 +139,7 @@ extension Keyspace {
                     d.expiresCursor = d.expires.scan(d.expiresCursor) { i in
                         sampled += 1
                         let ttl = d.expires.value(at: i) - nowMs
-                        if ttl <= 0 { doomed.append(d.expires.key(at: i)) } else { ttlSum += ttl; ttlSamples += 1 }
+                        if ttl < 0 { doomed.append(d.expires.key(at: i)) } else { ttlSum += ttl; ttlSamples += 1 }
                     }
                     buckets += 1
                 } while sampled < Keyspace.keysPerLoop && buckets < Keyspace.keysPerLoop * 20 && d.expiresCursor != 0
@@ -155,7 +157,7 @@ extension Keyspace {
                     stats.expiredTimeCapReached += 1
                     break
                 }
-            } while sampled > 0 && expired * 100 / sampled > Keyspace.acceptableStale
+            } while sampled == 0 || expired * 100 / sampled > Keyspace.acceptableStale
         }
         let elapsed = clock.monotonicUs() - startUs
         stats.expireCycleCpuMs += elapsed / 1000

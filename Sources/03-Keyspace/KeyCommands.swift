@@ -60,7 +60,7 @@ extension Keyspace {
     /// True if `key` has an expiry time in the past (without deleting it). Redis: keyIsExpired
     func isExpired(_ db: Database, _ key: ByteString) -> Bool {
         guard !loading, db.expires.count > 0, let when = db.expires[key] else { return false }
-        return when <= nowMs
+        return when < nowMs
     }
 
     /// KEYS pattern: every matching key, in one blocking walk. Redis: keysCommand (src/db.c)

@@ -205,7 +205,8 @@ public final class Keyspace {
         if i == 0 { return false }
         // While loading a file nothing expires: the file's own DELs will come.
         if loading { return false }
-        if db.expires.value(at: i) > nowMs { return false }
+        // Expired once the clock is *past* the time, as Redis's keyIsExpired (now > when).
+        if db.expires.value(at: i) >= nowMs { return false }
         deleteExpired(db, key, active: false)
         return true
     }

@@ -102,8 +102,9 @@ extension Keyspace {
                 flags.insert(.keepTTL)
             } else if !isSet && opt.equalsIgnoringCase("persist") && flags.isDisjoint(with: SetFlags.anyExpire.union(.keepTTL)) {
                 flags.insert(.persist)
-            } else if hasNext && flags.isDisjoint(with: SetFlags.anyExpire.union([.keepTTL, .persist])),
-                      let unit = expireUnit(opt) {
+            } else if hasNext, let unit = expireUnit(opt),
+                      flags.isDisjoint(with: SetFlags.anyExpire.subtracting(unit).union([.keepTTL, .persist])) {
+                // The same option twice is allowed (the last one wins); two different ones are not.
                 flags.insert(unit)
                 expire = c.argv[j + 1]
                 j += 1

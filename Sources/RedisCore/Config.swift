@@ -56,7 +56,10 @@ public final class Config {
 
     // MARK: General
     public var databases = 16
+    /// Cron frequency; values outside 1...500 are clamped when used, as Redis does. Use `effectiveHz`.
     public var hz = 10
+    /// `hz` clamped to 1...500. Redis: CONFIG_MIN_HZ, CONFIG_MAX_HZ (src/server.h)
+    public var effectiveHz: Int { min(max(hz, 1), 500) }
     public var dynamicHz = true
     public var activeRehashing = true
     public var loglevel = LogLevel.notice
@@ -163,9 +166,12 @@ public final class Config {
 
     /// Applies a whole config text; on error names the line, as Redis does before exiting.
     public func load(text: String) throws {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
+        // Split on the byte \n, as Redis does: a CRLF file is one Character per line end in Swift.
+        let lines = text.unicodeScalars.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
         for (i, raw) in lines.enumerated() {
-            let line = raw.trimmingSpaces.trimmingCharacters("\r")
+            var scalars = raw
+            while scalars.last == "\r" { scalars.removeLast() }
+            let line = Substring(String(scalars)).trimmingSpaces
             if line.isEmpty || line.hasPrefix("#") { continue }
             do {
                 try apply(line: line)
@@ -264,9 +270,10 @@ public final class Config {
         return parts.map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Quotes an argument the way Redis's main() does with sdscatrepr, so that spaces, tabs,
+    /// newlines and quotes survive the trip through a config line.
     static func quote(_ s: String) -> String {
-        if !s.isEmpty && !s.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\\" }) { return s }
-        return "\"" + s.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"") + "\""
+        "\"" + RESPEscape.escape(Array(s.utf8), limit: Int.max) + "\""
     }
 }
 
@@ -302,35 +309,5 @@ extension ConfigEntry {
             guard a.count == 1 else { throw ConfigError("wrong number of arguments") }
             c[keyPath: kp] = a[0]
         })
-    }
-}
-
-extension String {
-    func trimmingCharacters(_ c: Character) -> String {
-        var s = Substring(self)
-        while s.last == c { s.removeLast() }
-        return String(s)
-    }
-
-    func replacingAll(_ a: String, _ b: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: a) {
-            out += rest[..<r.lowerBound] + b
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
-}
-
-extension Substring {
-    func range(of s: String) -> Range<Substring.Index>? {
-        guard !s.isEmpty else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(s) { return i..<index(i, offsetBy: s.count) }
-            i = index(after: i)
-        }
-        return nil
     }
 }

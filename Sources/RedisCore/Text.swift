@@ -64,7 +64,8 @@ public func splitQuotedArgs(_ line: [UInt8]) -> [[UInt8]]? {
             } else {
                 if i >= n { done = true; break }
                 let c = line[i]
-                if isSpace(c) { done = true }
+                // Only these end an unquoted word; other white space is part of it. Redis: sdssplitargs
+                if c == 32 || c == 10 || c == 13 || c == 9 || c == 0 { done = true }
                 else if c == UInt8(ascii: "\"") { inDouble = true }
                 else if c == UInt8(ascii: "'") { inSingle = true }
                 else { current.append(c) }
@@ -79,15 +80,21 @@ extension ByteString {
     /// True when the whole string matches the glob `pattern`. Redis: stringmatchlen (src/util.c)
     public func globMatch(_ pattern: ByteString, noCase: Bool = false) -> Bool {
         pattern.withUnsafeBytes { p in
-            withUnsafeBytes { s in globMatchBytes(p, 0, s, 0, noCase: noCase, nesting: 0) }
+            withUnsafeBytes { s in
+                var skipLonger = false
+                return globMatchBytes(p, 0, s, 0, noCase: noCase, nesting: 0, skipLonger: &skipLonger)
+            }
         }
     }
 }
 
 private func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
 
+/// `skipLonger`: set once a `*` has tried every remaining suffix and failed; a longer match
+/// for an outer `*` cannot succeed then, so every level gives up at once. Without it a pattern
+/// like `a*a*a*a*b` takes exponential time (CVE-2022-36021, fixed in Redis 6.2.11).
 private func globMatchBytes(_ p: UnsafeRawBufferPointer, _ pi0: Int, _ s: UnsafeRawBufferPointer, _ si0: Int,
-                            noCase: Bool, nesting: Int) -> Bool {
+                            noCase: Bool, nesting: Int, skipLonger: inout Bool) -> Bool {
     // Redis caps the recursion so that a pattern like "a*a*a*…" cannot exhaust the stack.
     if nesting > 1000 { return false }
     var pi = pi0, si = si0
@@ -97,9 +104,11 @@ private func globMatchBytes(_ p: UnsafeRawBufferPointer, _ pi0: Int, _ s: Unsafe
             while pi + 1 < p.count && p[pi + 1] == UInt8(ascii: "*") { pi += 1 }
             if pi + 1 == p.count { return true }
             while si < s.count {
-                if globMatchBytes(p, pi + 1, s, si, noCase: noCase, nesting: nesting + 1) { return true }
+                if globMatchBytes(p, pi + 1, s, si, noCase: noCase, nesting: nesting + 1, skipLonger: &skipLonger) { return true }
+                if skipLonger { return false }
                 si += 1
             }
+            skipLonger = true
             return false
         case UInt8(ascii: "?"):
             si += 1

@@ -107,6 +107,8 @@ public final class Server {
         config.didChange = { [unowned self] name in self.configChanged(name) }
 
         try net.listen(addresses: config.bind, port: config.port, backlog: config.tcpBacklog)
+        // `--port 0` asked for any free port: from now on CONFIG GET port tells which one.
+        config.port = net.port
         logger.log(.notice, "Running mode=standalone, port=\(net.port).")
         loop.beforeSleep = { [unowned self] in self.beforeSleep() }
         loop.createTimeEvent(milliseconds: 1, name: "serverCron") { [unowned self] _ in self.serverCron() }
@@ -207,9 +209,7 @@ public final class Server {
     /// Runs before the event loop sleeps. Redis: beforeSleep (src/server.c)
     func beforeSleep() {
         // A fast expiry cycle, if the last slow one had to stop before it was done.
-        if config.hz > 0 {
-            keyspace.activeExpireCycle(fast: true, hz: config.hz, state: &expireState)
-        }
+        keyspace.activeExpireCycle(fast: true, hz: config.effectiveHz, state: &expireState)
         // Later: flushAppendOnlyFile here, before any reply leaves (chapter 4).
         net.handleClientsWithPendingWrites()
         net.freeClientsInAsyncFreeQueue()
@@ -229,16 +229,16 @@ public final class Server {
         checkShutdownSignal()
         net.clientsCron(nowMs: now)
         // Expire keys, then give rehashing its millisecond. Redis: databasesCron
-        keyspace.activeExpireCycle(fast: false, hz: max(config.hz, 1), state: &expireState)
+        keyspace.activeExpireCycle(fast: false, hz: config.effectiveHz, state: &expireState)
         keyspace.databasesCron(activeRehashing: config.activeRehashing)
         // Every five seconds, at verbose level, what Redis logs too.
-        if cronLoops % Int64(max(config.hz, 1) * 5) == 0 && logger.verbosity <= .verbose {
+        if cronLoops % Int64(config.effectiveHz * 5) == 0 && logger.verbosity <= .verbose {
             for d in keyspace.dbs where d.count > 0 {
                 logger.log(.verbose, "DB \(d.id): \(d.count) keys (\(d.expires.count) volatile) in \(d.dict.bucketCount) slots HT.")
             }
             logger.log(.verbose, "\(net.clientCount) clients connected (0 replicas), \(csys_heap_used()) bytes in use")
         }
-        return 1000 / max(config.hz, 1)
+        return 1000 / config.effectiveHz
     }
     // snippet.end
 }
