@@ -65,15 +65,17 @@ public final class ServerProcess {
 
     /// Starts `binary` with `--port 0 --dir <tmp> --logfile <tmp>/server.log` plus `args`, and waits
     /// for `Ready to accept connections`. The port is read from the log.
+    /// With `configFile`, that path comes first on the command line, as `redis-server redis.conf`
+    /// takes it; the `--option value` arguments then override it.
     public init(binary: String = TestBinaries.server, args: [String] = [], dir: String? = nil,
-                timeout: Double = 20) throws {
+                timeout: Double = 20, configFile: String? = nil) throws {
         let d = dir ?? makeTempDir()
         ownsDir = dir == nil
         self.dir = d
         logPath = d + "/server.log"
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--port", "0", "--dir", d, "--logfile", logPath] + args
+        process.arguments = (configFile.map { [$0] } ?? []) + ["--port", "0", "--dir", d, "--logfile", logPath] + args
         process.currentDirectoryURL = URL(fileURLWithPath: d)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -223,6 +225,28 @@ public final class RawClient {
             if let v = RawClient.parse(buffer, &pos) {
                 buffer.removeFirst(pos)
                 return v
+            }
+            guard try fill() else { throw TestSupportError("connection closed; buffered: \(RESPEscape.escape(buffer, limit: 200))") }
+        }
+    }
+
+    /// Sends a command and returns its reply exactly as the bytes came off the wire.
+    public func callRaw(_ args: String...) throws -> [UInt8] { try callRaw(args.map { Array($0.utf8) }) }
+
+    /// Sends a command made of byte arrays and returns its reply's raw bytes.
+    public func callRaw(_ args: [[UInt8]]) throws -> [UInt8] {
+        send(raw: RawClient.encode(args))
+        return try readRawReply()
+    }
+
+    /// Reads one reply and returns its raw bytes (type byte to final CRLF).
+    public func readRawReply() throws -> [UInt8] {
+        while true {
+            var pos = 0
+            if RawClient.parse(buffer, &pos) != nil {
+                let raw = Array(buffer[0..<pos])
+                buffer.removeFirst(pos)
+                return raw
             }
             guard try fill() else { throw TestSupportError("connection closed; buffered: \(RESPEscape.escape(buffer, limit: 200))") }
         }
