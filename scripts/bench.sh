@@ -145,7 +145,8 @@ build_server() { # build_server SCRATCH [extra swift build args…] → prints t
 bin_path() { # the binary a previous build left in SCRATCH
     local p="$1/release/swift-redis-server"
     [[ -x "$p" ]] || { echo "bench.sh: no $p (drop --no-build)" >&2; exit 1; }
-    echo "$p"
+    # Absolute: the servers run in a temporary directory.
+    echo "$(cd "$(dirname "$p")" && pwd)/swift-redis-server"
 }
 
 if [[ -n "${OURS_CMD:-}" ]]; then
