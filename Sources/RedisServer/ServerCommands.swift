@@ -29,6 +29,12 @@ extension Server {
         t.register(RedisCommand("time", 1, "ok-loading ok-stale random fast @dangerous", 0, 0, 0) { s.timeCommand($0) })
     }
 
+    /// A HELP reply: one status line per entry. Redis: addReplyHelp (src/networking.c)
+    func addReplyHelp(_ c: Client, _ lines: [String]) {
+        c.addReplyArrayLen(lines.count)
+        for l in lines { c.addReplyStatus(l) }
+    }
+
     /// The error Redis gives for an unknown subcommand. Redis: addReplySubcommandSyntaxError
     func subcommandError(_ c: Client) {
         c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(c.argv[1].stringValue.prefix(128))'. Try \(c.argv[0].stringValue.uppercased()) HELP.")
@@ -120,8 +126,7 @@ extension Server {
                          "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
                          "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
                          "HELP", "    Prints this help."]
-            c.addReplyArrayLen(lines.count)
-            for l in lines { c.addReplyStatus(l) }
+            addReplyHelp(c, lines)
         } else {
             subcommandError(c)
         }
@@ -151,8 +156,7 @@ extension Server {
                          "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
                          "RESETSTAT", "    Reset statistics reported by the INFO command.",
                          "HELP", "    Prints this help."]
-            c.addReplyArrayLen(lines.count)
-            for l in lines { c.addReplyStatus(l) }
+            addReplyHelp(c, lines)
         } else {
             subcommandError(c)
         }
@@ -195,8 +199,7 @@ extension Server {
                          "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
                          "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
                          "HELP", "    Prints this help."]
-            c.addReplyArrayLen(lines.count)
-            for l in lines { c.addReplyStatus(l) }
+            addReplyHelp(c, lines)
         } else {
             subcommandError(c)
         }
