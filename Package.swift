@@ -22,8 +22,9 @@ let package = Package(
         .target(name: "RedisEventLoop", dependencies: ["RedisCore", "CSystem"], path: "Sources/01-EventLoop", swiftSettings: fast),
         .target(name: "RedisRESP", dependencies: ["RedisCore", "RedisEventLoop", "CSystem"], path: "Sources/02-RESP", swiftSettings: fast),
         .target(name: "RedisKeyspace", dependencies: ["RedisCore", "RedisRESP"], path: "Sources/03-Keyspace", swiftSettings: fast),
+        .target(name: "RedisAOF", dependencies: ["RedisCore", "RedisKeyspace"], path: "Sources/04-AOF", swiftSettings: fast),
         .target(name: "RedisServer",
-                dependencies: ["RedisCore", "RedisEventLoop", "RedisRESP", "RedisKeyspace", "CSystem"],
+                dependencies: ["RedisCore", "RedisEventLoop", "RedisRESP", "RedisKeyspace", "RedisAOF", "CSystem"],
                 path: "Sources/RedisServer", swiftSettings: fast),
         .executableTarget(name: "swift-redis-server", dependencies: ["RedisServer"], path: "Sources/swift-redis-server", swiftSettings: fast),
         // The tools behind `swift-redis`: the walkthrough runner, the book checker, later check-aof…
@@ -37,6 +38,7 @@ let package = Package(
         .testTarget(name: "RedisEventLoopTests", dependencies: ["RedisEventLoop", "RedisCore"]),
         .testTarget(name: "RedisRESPTests", dependencies: ["RedisRESP", "RedisCore"]),
         .testTarget(name: "RedisKeyspaceTests", dependencies: ["RedisKeyspace", "RedisCore"]),
+        .testTarget(name: "RedisAOFTests", dependencies: ["RedisAOF", "RedisKeyspace", "RedisCore", "TestSupport"]),
         .testTarget(name: "RedisServerTests", dependencies: ["RedisCore", "TestSupport"]),
         .testTarget(name: "InteropTests", dependencies: ["RedisCore", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["RedisTools", "RedisCore", "TestSupport"]),

@@ -64,6 +64,10 @@ public final class Networking {
     public var stats = NetStats()
     /// Runs one parsed command. Set by the server. Redis: processCommand (src/server.c)
     public var processCommand: (Client) -> Void = { _ in }
+    /// Install write handlers with the barrier flag, so that a client's write handler runs
+    /// before its read handler in the same turn (appendfsync always: nothing may be replied before
+    /// beforeSleep has fsynced the AOF). Redis: the AE_BARRIER in installWriteHandler (6.2: connSetWriteHandlerWithBarrier)
+    public var writeBarrier = false
     /// Called when a client is freed, so other parts (transactions, pub/sub) can forget it.
     public var onFree: ((Client) -> Void)?
 
@@ -371,7 +375,7 @@ public final class Networking {
             guard writeToClient(c, handlerInstalled: false) else { continue }
             if c.hasPendingReplies && !loop.fileEvents(fd: c.fd).contains(.writable) {
                 do {
-                    try loop.createFileEvent(fd: c.fd, mask: .writable) { [unowned self] fd, _ in
+                    try loop.createFileEvent(fd: c.fd, mask: writeBarrier ? [.writable, .barrier] : .writable) { [unowned self] fd, _ in
                         if let c = self.clientsByFd[Int(fd)] { self.writeToClient(c, handlerInstalled: true) }
                     }
                 } catch {

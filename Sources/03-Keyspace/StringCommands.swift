@@ -167,7 +167,14 @@ extension Keyspace {
         if flags.contains(.get) && !getCommand(c) { return }
         setKey(d, key, .string(value), keepTTL: flags.contains(.keepTTL))
         dirty += 1
-        if expire != nil { setExpire(d, key, atMs: when) }
+        if expire != nil {
+            setExpire(d, key, atMs: when)
+            // Propagate SET key value PX <ms> (or PXAT <unix ms> for EXAT/PXAT), whatever the
+            // client wrote (SETEX, PSETEX, SET … EX): the AOF then turns PX into PXAT, so a
+            // reload never stretches a key's life. Redis: the end of setGenericCommand (6.2).
+            let absolute = !flags.isDisjoint(with: [.exat, .pxat])
+            c.argv = ["SET", key, value, absolute ? "PXAT" : "PX", ByteString(absolute ? when : when - nowMs)]
+        }
         if !flags.contains(.get) { c.addReply(okReply) }
     }
     // snippet.end

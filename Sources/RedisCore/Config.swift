@@ -70,6 +70,12 @@ public final class Config {
     /// Save points, kept as text until the RDB chapter reads them.
     public var save = "3600 1 300 100 60 10000"
     public var appendonly = false
+    /// The AOF's file name, inside `dir`. Redis: appendfilename
+    public var appendfilename = "appendonly.aof"
+    /// `always`, `everysec` or `no`. Redis: appendfsync
+    public var appendfsync = "everysec"
+    /// Load an AOF whose last command was cut short, dropping that command. Redis: aof-load-truncated
+    public var aofLoadTruncated = true
     /// `auto`, `epoll`, `kqueue` or `poll`: which event-loop backend to use (SwiftRedis only).
     public var eventLoop = "auto"
 
@@ -126,6 +132,14 @@ public final class Config {
         }),
         ConfigEntry(name: "save", mutable: true, get: { $0.save }, set: { c, a in c.save = a.joined(separator: " ") }),
         .bool("appendonly", \.appendonly),
+        .string("appendfilename", \.appendfilename, mutable: false),
+        ConfigEntry(name: "appendfsync", mutable: true, get: { $0.appendfsync }, set: { c, a in
+            guard a.count == 1, ["always", "everysec", "no"].contains(a[0].lowercased()) else {
+                throw ConfigError("argument(s) must be one of the following: always, everysec, no")
+            }
+            c.appendfsync = a[0].lowercased()
+        }),
+        .bool("aof-load-truncated", \.aofLoadTruncated),
         ConfigEntry(name: "event-loop", mutable: false, get: { $0.eventLoop }, set: { c, a in
             guard a.count == 1, ["auto", "epoll", "kqueue", "poll"].contains(a[0].lowercased()) else {
                 throw ConfigError("argument must be one of auto, epoll, kqueue, poll")

@@ -12,6 +12,7 @@
 //
 // Redis: processCommand, call, propagate (src/server.c)
 
+import RedisAOF
 import RedisCore
 import RedisKeyspace
 import RedisRESP
@@ -45,6 +46,13 @@ extension Server {
         if !c.flags.contains(.authenticated) && !cmd.flags.contains(.noAuth) {
             cmd.rejectedCalls += 1
             c.addReplyError("NOAUTH Authentication required.")
+            return
+        }
+        // After a failed AOF write, refuse writes (and PING, as Redis does) until one succeeds.
+        // Redis: writeCommandsDeniedByDiskError and the MISCONF check in processCommand
+        if let err = aof.writeError, cmd.flags.contains(.write) || cmd.name == "ping" {
+            cmd.rejectedCalls += 1
+            c.addReplyError(err)
             return
         }
         call(c, cmd)

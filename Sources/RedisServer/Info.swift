@@ -14,6 +14,7 @@
 // report their idle values; each chapter fills in its own section as it arrives.
 
 import CSystem
+import RedisAOF
 import RedisCore
 import RedisKeyspace
 import RedisRESP
@@ -97,9 +98,15 @@ extension Server {
             return lines("Persistence", [
                 ("loading", keyspace.loading ? 1 : 0), ("rdb_changes_since_last_save", keyspace.dirty),
                 ("rdb_bgsave_in_progress", 0), ("rdb_last_save_time", startMs / 1000), ("rdb_last_bgsave_status", "ok"),
-                ("aof_enabled", 0), ("aof_rewrite_in_progress", 0), ("aof_rewrite_scheduled", 0),
-                ("aof_last_bgrewrite_status", "ok"), ("aof_last_write_status", "ok"),
-            ])
+                ("aof_enabled", aof.state == .on ? 1 : 0), ("aof_rewrite_in_progress", 0), ("aof_rewrite_scheduled", 0),
+                ("aof_last_rewrite_time_sec", -1), ("aof_current_rewrite_time_sec", -1),
+                ("aof_last_bgrewrite_status", "ok"), ("aof_last_write_status", aof.lastWriteOK ? "ok" : "err"),
+                ("aof_last_cow_size", 0), ("module_fork_in_progress", 0), ("module_fork_last_cow_size", 0),
+            ] + (aof.state == .on ? [
+                ("aof_current_size", aof.currentSize), ("aof_base_size", 0), ("aof_pending_rewrite", 0),
+                ("aof_buffer_length", aof.buffer.count), ("aof_rewrite_buffer_length", 0),
+                ("aof_pending_bio_fsync", aof.pendingBioFsyncs), ("aof_delayed_fsync", aof.delayedFsyncs),
+            ] : []))
         case "stats":
             let ns = net.stats, ks = keyspace.stats
             return lines("Stats", [

@@ -18,6 +18,7 @@
 // Redis: main, initServer, serverCron, beforeSleep, prepareForShutdown (src/server.c)
 
 import CSystem
+import RedisAOF
 import RedisCore
 import RedisEventLoop
 import RedisKeyspace
@@ -42,6 +43,8 @@ public final class Server {
     public let net: Networking
     public let keyspace: Keyspace
     public let commands = CommandTable()
+    /// The append-only file (chapter 4).
+    public let aof: AppendOnlyFile
 
     /// The same string Redis 6.2 reports for INFO's redis_version, so clients that look at it
     /// enable the features we implement. Our own version is `swiftredis_version`.
@@ -94,6 +97,7 @@ public final class Server {
         net = Networking(loop: loop, config: config, tracer: tracer, logger: logger, clock: clock)
         keyspace = Keyspace(databases: config.databases, clock: clock, tracer: tracer, logger: logger)
         keyspace.maxStringLength = config.protoMaxBulkLen
+        aof = AppendOnlyFile(config: config, logger: logger, tracer: tracer, clock: clock)
 
         // The dir the server works in: later chapters write their files here.
         if chdir(config.dir) != 0 {
@@ -103,6 +107,8 @@ public final class Server {
         keyspace.registerCommands(commands)
         registerServerCommands()
         keyspace.propagate = { [unowned self] db, argv in self.propagate(db: db, argv) }
+        // The AOF subscribes to propagation, as feedAppendOnlyFile does in Redis's propagate().
+        propagators.append { [unowned self] db, argv in self.aof.feed(db: db, argv) }
         net.processCommand = { [unowned self] c in self.processCommand(c) }
         config.didChange = { [unowned self] name in self.configChanged(name) }
 
@@ -115,6 +121,7 @@ public final class Server {
         installSignalHandlers()
         if !config.pidfile.isEmpty { writePidFile() }
         logger.log(.warning, "Server initialized")
+        if config.appendonly { try loadDataFromDisk() }
         logger.log(.notice, "Ready to accept connections")
     }
 
@@ -140,6 +147,17 @@ public final class Server {
         switch name {
         case "loglevel": logger.verbosity = config.loglevel
         case "trace", "trace-areas", "trace-format", "trace-file", "trace-step": try? Server.applyTrace(config, tracer)
+        case "appendonly":
+            if config.appendonly {
+                do { try aof.start(keyspace: keyspace) } catch {
+                    logger.log(.warning, "\(error)")
+                    config.appendonly = false
+                }
+            } else {
+                aof.stop()
+            }
+        case "appendfsync":
+            net.writeBarrier = aof.policy == .always
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
@@ -172,6 +190,39 @@ public final class Server {
         if fd >= 0 { _ = s.withCString { write(fd, $0, strlen($0)) }; close(fd) }
     }
 
+    // MARK: - Loading
+
+    /// Opens the AOF and replays it. Redis: loadDataFromDisk (src/server.c)
+    func loadDataFromDisk() throws {
+        try aof.open()
+        net.writeBarrier = aof.policy == .always
+        let start = clock.monotonicSeconds()
+        let n: Int
+        do { n = try replayAOF() } catch { logger.log(.warning, "\(error)"); throw error }
+        aof.refreshSize()
+        logger.log(.notice, "DB loaded from append only file: \(fixed(clock.monotonicSeconds() - start, 3)) seconds (\(n) commands)")
+    }
+
+    /// Runs every command of the AOF through a fake client, as Redis's loader does; nothing it
+    /// runs is propagated (the keyspace is `loading`). Returns the number of commands.
+    /// Redis: loadAppendOnlyFile, createAOFClient (src/aof.c)
+    func replayAOF() throws -> Int {
+        let loader = try AOFLoader(path: aof.path)
+        keyspace.loading = true
+        defer { keyspace.loading = false }
+        let fake = net.makeFakeClient()
+        let n = try loader.load(truncatedOK: config.aofLoadTruncated, logger: logger, tracer: tracer) { argv in
+            guard let cmd = commands.lookup(argv[0]) else { return false }
+            fake.argv = argv
+            keyspace.nowMs = clock.mstime()
+            cmd.proc(fake)
+            fake.discardOutput()
+            return true
+        }
+        keyspace.dirty = 0
+        return n
+    }
+
     // MARK: - Signals and shutdown
 
     /// SIGTERM and SIGINT ask for a clean shutdown; SIGPIPE is ignored (a closed client socket
@@ -194,6 +245,7 @@ public final class Server {
         shuttingDown = true
         logger.log(.warning, "User requested shutdown...")
         net.closeListeners()
+        aof.flushAndSyncForShutdown()
         for c in net.clients { net.freeClient(c, reason: "shutdown") }
         if !config.pidfile.isEmpty {
             logger.log(.notice, "Removing the pid file.")
@@ -210,7 +262,9 @@ public final class Server {
     func beforeSleep() {
         // A fast expiry cycle, if the last slow one had to stop before it was done.
         keyspace.activeExpireCycle(fast: true, hz: config.effectiveHz, state: &expireState)
-        // Later: flushAppendOnlyFile here, before any reply leaves (chapter 4).
+        // The AOF goes to the kernel (and, with appendfsync always, to the disk) before any
+        // reply to the commands it holds can leave.
+        aof.flush(force: false)
         net.handleClientsWithPendingWrites()
         net.freeClientsInAsyncFreeQueue()
         checkShutdownSignal()
@@ -231,6 +285,7 @@ public final class Server {
         // Expire keys, then give rehashing its millisecond. Redis: databasesCron
         keyspace.activeExpireCycle(fast: false, hz: config.effectiveHz, state: &expireState)
         keyspace.databasesCron(activeRehashing: config.activeRehashing)
+        aof.cron(everySecond: cronLoops % Int64(config.effectiveHz) == 0)
         // Every five seconds, at verbose level, what Redis logs too.
         if cronLoops % Int64(config.effectiveHz * 5) == 0 && logger.verbosity <= .verbose {
             for d in keyspace.dbs where d.count > 0 {

@@ -5,6 +5,7 @@
 // configCommand (src/config.c), debugCommand (src/debug.c), shutdownCommand (src/db.c)
 
 import CSystem
+import RedisAOF
 import RedisCore
 import RedisKeyspace
 import RedisRESP
@@ -193,8 +194,22 @@ extension Server {
             let d = keyspace.dbs[Int(id)]
             let text = "[Dictionary HT]\n" + d.dict.stats() + "[Expires HT]\n" + d.expires.stats()
             c.addReplyVerbatim(text)
+        } else if sub.equalsIgnoringCase("loadaof") && c.argv.count == 2 {
+            // Write what is buffered, empty every database, replay the file.
+            aof.flush(force: true)
+            keyspace.empty(nil)
+            do {
+                _ = try replayAOF()
+            } catch {
+                logger.log(.warning, "\(error)")
+                c.addReplyError("ERR")
+                return
+            }
+            logger.log(.warning, "Append Only File loaded by DEBUG LOADAOF")
+            c.addReplyOK()
         } else if sub.equalsIgnoringCase("help") {
             let lines = ["DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                         "LOADAOF", "    Flush the AOF buffers on disk and reload the AOF in memory.",
                          "HTSTATS <dbid>", "    Return hash table statistics of the specified Redis database.",
                          "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
                          "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
