@@ -156,8 +156,9 @@ public final class Server {
             } else {
                 aof.stop()
             }
+            net.writeBarrier = aof.state == .on && aof.policy == .always
         case "appendfsync":
-            net.writeBarrier = aof.policy == .always
+            net.writeBarrier = aof.state == .on && aof.policy == .always
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
