@@ -102,7 +102,13 @@ public final class AOFLoader {
     /// The next command. Redis: the body of the while(1) loop in loadAppendOnlyFile
     func next() -> Next {
         guard ensure(1) else { return .end }
-        guard let header = readLine() else { return .truncated }
+        guard var header = readLine() else { return .truncated }
+        // Redis 7 may annotate its files (`#TS:1700000000`); annotations are not commands.
+        while header.first == UInt8(ascii: "#") {
+            guard ensure(1) else { return .end }
+            guard let h = readLine() else { return .truncated }
+            header = h
+        }
         guard header.first == UInt8(ascii: "*") else { return .badFormat }
         guard let argc = Int(String(decoding: header.dropFirst(), as: UTF8.self)), argc >= 1 else {
             return header.count == 1 ? .truncated : .badFormat

@@ -195,6 +195,17 @@ public final class Server {
 
     /// Opens the AOF and replays it. Redis: loadDataFromDisk (src/server.c)
     func loadDataFromDisk() throws {
+        // A Redis 7 multi-part AOF and no file of our own: load it, then continue in our format.
+        if access(aof.path, F_OK) != 0, let manifest = try AOFManifest.load(dir: "appendonlydir", filename: config.appendfilename) {
+            var n = 0
+            for path in manifest.paths(dir: "appendonlydir") {
+                do { n += try replayAOF(path: path) } catch { logger.log(.warning, "\(error)"); throw error }
+            }
+            logger.log(.notice, "DB loaded from Redis 7 multi-part AOF appendonlydir (\(manifest.paths(dir: "").count) files, \(n) commands)")
+            try aof.start(keyspace: keyspace)
+            net.writeBarrier = aof.policy == .always
+            return
+        }
         try aof.open()
         net.writeBarrier = aof.policy == .always
         let start = clock.monotonicSeconds()
@@ -207,8 +218,8 @@ public final class Server {
     /// Runs every command of the AOF through a fake client, as Redis's loader does; nothing it
     /// runs is propagated (the keyspace is `loading`). Returns the number of commands.
     /// Redis: loadAppendOnlyFile, createAOFClient (src/aof.c)
-    func replayAOF() throws -> Int {
-        let loader = try AOFLoader(path: aof.path)
+    func replayAOF(path: String? = nil) throws -> Int {
+        let loader = try AOFLoader(path: path ?? aof.path)
         keyspace.loading = true
         defer { keyspace.loading = false }
         let fake = net.makeFakeClient()
