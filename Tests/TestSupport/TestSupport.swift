@@ -82,6 +82,8 @@ public final class ServerProcess {
         if args.contains("--trace") && !args.contains("--trace-file") {
             process.arguments! += ["--trace-file", d + "/trace.log"]
         }
+        // A restart in the same dir must not read the last run's port from an old log.
+        try? FileManager.default.removeItem(atPath: logPath)
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         var found = 0
