@@ -30,7 +30,7 @@ public struct AOFLoadError: Error, CustomStringConvertible {
 
 /// Progress for INFO's loading_* fields. Redis: server.loading_*
 public struct LoadingProgress {
-    public var startSec: Int64 = 0
+    public var startSec: Int64 = Int64(time(nil))
     public var totalBytes: Int64 = 0
     public var loadedBytes: Int64 = 0
     public init() {}
@@ -130,7 +130,9 @@ public final class AOFLoader {
     // snippet.loadAppendOnlyFile
     /// Replays every command with `execute`, which returns false for an unknown command.
     /// Returns the number of commands. Redis: loadAppendOnlyFile (src/aof.c)
+    /// `whileBlocked` runs every 2 MB loaded, so that the server can answer `-LOADING` meanwhile.
     public func load(truncatedOK: Bool, logger: Logger, tracer: Tracer,
+                     whileBlocked: (LoadingProgress) -> Void = { _ in },
                      execute: ([ByteString]) -> Bool) throws -> Int {
         if progress.totalBytes == 0 { return 0 }  // an empty AOF is a valid AOF
         if ensure(5) && Array(buf[0..<5]) == Array("REDIS".utf8) {
@@ -145,6 +147,9 @@ public final class AOFLoader {
                     throw AOFLoadError("Unknown command '\(argv[0].stringValue)' reading the append only file")
                 }
                 commands += 1
+                // Every 2 MB, let the event loop run once. Redis: processEventsWhileBlocked,
+                // loading_process_events_interval_bytes
+                if offset / (2 << 20) != validUpTo / (2 << 20) { whileBlocked(progress) }
                 validUpTo = offset
                 if tracer.on(.aof) && commands <= 1000 {
                     tracer.emit(.aof, .event, "load #\(commands) " + argv.map { "\($0)" }.joined(separator: " ") + " → offset \(validUpTo)",

@@ -48,6 +48,11 @@ extension Server {
             c.addReplyError("NOAUTH Authentication required.")
             return
         }
+        if keyspace.loading && !cmd.flags.contains(.loading) {
+            cmd.rejectedCalls += 1
+            c.addReplyError("LOADING Redis is loading the dataset in memory")
+            return
+        }
         // After a failed AOF write, refuse writes (and PING, as Redis does) until one succeeds.
         // Redis: writeCommandsDeniedByDiskError and the MISCONF check in processCommand
         if let err = aof.writeError, cmd.flags.contains(.write) || cmd.name == "ping" {

@@ -95,6 +95,15 @@ extension Server {
                 ("mem_allocator", "libc"),
             ])
         case "persistence":
+            var loadingFields: [(String, Any)] = []
+            if let p = loadingProgress {
+                let elapsed = max(Int64(time(nil)) - p.startSec, 0)
+                let perc = p.totalBytes == 0 ? 100 : Double(p.loadedBytes) * 100 / Double(p.totalBytes)
+                let rate = elapsed == 0 ? 0 : Double(p.loadedBytes) / Double(elapsed)
+                loadingFields = [("loading_start_time", p.startSec), ("loading_total_bytes", p.totalBytes),
+                                 ("loading_loaded_bytes", p.loadedBytes), ("loading_loaded_perc", format2(perc)),
+                                 ("loading_eta_seconds", rate == 0 ? 1 : Int64(Double(p.totalBytes - p.loadedBytes) / rate))]
+            }
             return lines("Persistence", [
                 ("loading", keyspace.loading ? 1 : 0), ("rdb_changes_since_last_save", keyspace.dirty),
                 ("rdb_bgsave_in_progress", 0), ("rdb_last_save_time", startMs / 1000), ("rdb_last_bgsave_status", "ok"),
@@ -106,7 +115,7 @@ extension Server {
                 ("aof_current_size", aof.currentSize), ("aof_base_size", 0), ("aof_pending_rewrite", 0),
                 ("aof_buffer_length", aof.buffer.count), ("aof_rewrite_buffer_length", 0),
                 ("aof_pending_bio_fsync", aof.pendingBioFsyncs), ("aof_delayed_fsync", aof.delayedFsyncs),
-            ] : []))
+            ] : []) + loadingFields)
         case "stats":
             let ns = net.stats, ks = keyspace.stats
             return lines("Stats", [

@@ -54,6 +54,8 @@ public final class Server {
     /// A random 40-character id, new at every start. Redis: server.runid
     public let runId: String
     let startMs: Int64
+    /// Set while a file is being loaded (INFO's loading_* fields). Redis: server.loading_*
+    var loadingProgress: LoadingProgress?
     var cronLoops: Int64 = 0
     var expireState = ActiveExpireState()
     var shuttingDown = false
@@ -223,7 +225,13 @@ public final class Server {
         keyspace.loading = true
         defer { keyspace.loading = false }
         let fake = net.makeFakeClient()
-        let n = try loader.load(truncatedOK: config.aofLoadTruncated, logger: logger, tracer: tracer) { argv in
+        loadingProgress = loader.progress
+        defer { loadingProgress = nil }
+        let n = try loader.load(truncatedOK: config.aofLoadTruncated, logger: logger, tracer: tracer, whileBlocked: { p in
+            // Serve clients for a moment: they get -LOADING, INFO shows the progress.
+            self.loadingProgress = p
+            self.loop.processEvents([.fileEvents, .dontWait, .callBeforeSleep])
+        }) { argv in
             guard let cmd = commands.lookup(argv[0]) else { return false }
             fake.argv = argv
             keyspace.nowMs = clock.mstime()
@@ -254,6 +262,11 @@ public final class Server {
 
     /// Closes the listeners and clients and stops the loop. Redis: prepareForShutdown (src/server.c)
     public func prepareForShutdown() {
+        if keyspace.loading {
+            // Half a dataset is nothing worth saving. Redis: "Received shutdown signal during loading"
+            logger.log(.warning, "Received shutdown signal during loading, exiting now.")
+            exit(0)
+        }
         shuttingDown = true
         logger.log(.warning, "User requested shutdown...")
         net.closeListeners()
