@@ -2,6 +2,7 @@
 //
 //     swift-redis walk [--check|--update|--step] FILE...   play a walkthrough
 //     swift-redis book check|sync [--root DIR]             keep Chapters/ and Sources/ one
+//     swift-redis check-aof [--fix [--yes]] FILE           check (and cut) an AOF, like redis-check-aof
 //     swift-redis help
 //
 // This file is only the dispatch table; each tool lives in the RedisTools library, where the
@@ -20,6 +21,7 @@ import Darwin
 let commands: [ToolCommand] = [
     WalkCommand.command,
     BookCommand.command,
+    CheckAOFCommand.command,
 ]
 
 /// Prints the usage of every subcommand.
