@@ -34,6 +34,8 @@
 #   PIPELINES ["1 16"]  MEM_KEYS [1000000]  GROW_KEYS [3000000]  GROW_TIMEOUT [300] seconds
 #   BENCH_TIMEOUT [300] seconds per redis-benchmark run   STARTUP_TIMEOUT [30] seconds
 #   REDIS_SERVER [redis-server]   KEEP_TMP=1 keeps the temp dir (logs, raw CSVs)   PIN [0]
+#   APPENDONLY [unset]: everysec|always|no starts every server of the throughput section with
+#     `--appendonly yes --appendfsync <value>`, each writing its AOF in its own temp dir.
 #   OURS_CMD, NOTRACE_CMD: run this command instead of our built server (no build); the script
 #     appends `--port P --save "" --bind 127.0.0.1`. OURS_CMD=redis-server benchmarks Redis
 #     against itself, which checks the script and shows the noise floor (ratios near 1.00).
@@ -78,6 +80,13 @@ GROW_TIMEOUT="${GROW_TIMEOUT:-300}"
 BENCH_TIMEOUT="${BENCH_TIMEOUT:-300}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-30}"
 REDIS_SERVER="${REDIS_SERVER:-redis-server}"
+APPENDONLY="${APPENDONLY:-}"
+case "$APPENDONLY" in
+    ""|always|everysec|no) ;;
+    *) echo "bench.sh: APPENDONLY must be always, everysec or no (got '$APPENDONLY')" >&2; exit 2 ;;
+esac
+# Extra server arguments for the section being run (the AOF settings, for throughput only).
+SERVER_EXTRA=""
 
 # PIN=1 pins servers to CPU 0 and redis-benchmark to CPU 1 (with taskset). Off by default: on the
 # 2-vCPU VM this was written on, pinning made -P 1 results noisier, not steadier.
@@ -190,7 +199,7 @@ start_server() { # start_server LABEL: fresh process, fresh port, fresh director
     port=$(free_port)
     dir="$TMP/$label-$port"
     mkdir -p "$dir"
-    local cmd="${CMD[$label]} --port $port --save '' --bind 127.0.0.1"
+    local cmd="${CMD[$label]} --port $port --save '' --bind 127.0.0.1$SERVER_EXTRA"
     [[ $label == redis ]] && cmd+=" --dir $(printf '%q' "$dir")"
     echo "$cmd" >"$dir/cmdline"
     # exec: $! is the server itself, so /proc/$!/status is the server's memory. setsid makes it
@@ -259,6 +268,7 @@ echo "   machine busy before start: ${busy}% of all cores"
 ((busy < 15)) || echo "   WARNING: something else is using the CPU; ratios will be noisy (compare Redis with itself: OURS_CMD=redis-server)"
 echo "   tree: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo 'no commits')"
 for label in "${LABELS[@]}"; do echo "   $label: ${CMD[$label]}"; done
+[[ -n "$APPENDONLY" ]] && echo "   throughput with AOF: --appendonly yes --appendfsync $APPENDONLY (both servers, in their temp dirs)"
 echo
 
 # MARK: - 1. throughput
@@ -269,6 +279,8 @@ if has_section throughput; then
     RES="$TMP/throughput"
     mkdir -p "$RES"
     IFS=, read -ra TEST_LIST <<<"$TESTS"
+    # The last --appendonly wins, so this overrides the `--appendonly no` in CMD[redis].
+    [[ -n "$APPENDONLY" ]] && SERVER_EXTRA=" --appendonly yes --appendfsync $APPENDONLY"
     for label in "${LABELS[@]}"; do start_server "$label"; done
     # Servers alternate test by test (ours, redis[, notrace], then the next test), not run by run:
     # a pair measured seconds apart sees the same machine, so drift and neighbours' load affect
@@ -292,6 +304,7 @@ if has_section throughput; then
         done
     done
     for label in "${LABELS[@]}"; do stop_server "$label"; done
+    SERVER_EXTRA=""
     echo
     python3 "$HERE/bench_table.py" "$RES" --summary-file "$SUMMARY" || fail "no throughput results"
     echo "   ($((SECONDS - t0)) s)"

@@ -13,7 +13,7 @@
 //
 // Redis: loadAppendOnlyFile (src/aof.c), startLoading, stopLoading (src/rdb.c)
 // SIMPLIFICATION: a file that starts with an RDB preamble (`REDIS…`) cannot be loaded until the
-// RDB chapter; neither can Redis 7's multi-part `appendonlydir`.
+// RDB chapter. (Redis 7's multi-part `appendonlydir` is read file by file: MultiPartAOF.swift.)
 
 import RedisCore
 #if canImport(Glibc)
@@ -130,7 +130,7 @@ public final class AOFLoader {
     // snippet.loadAppendOnlyFile
     /// Replays every command with `execute`, which returns false for an unknown command.
     /// Returns the number of commands. Redis: loadAppendOnlyFile (src/aof.c)
-    /// `whileBlocked` runs every 2 MB loaded, so that the server can answer `-LOADING` meanwhile.
+    /// `whileBlocked` runs every 1024 commands, so that the server can answer `-LOADING` meanwhile.
     public func load(truncatedOK: Bool, logger: Logger, tracer: Tracer,
                      whileBlocked: (LoadingProgress) -> Void = { _ in },
                      execute: ([ByteString]) -> Bool) throws -> Int {
@@ -147,9 +147,9 @@ public final class AOFLoader {
                     throw AOFLoadError("Unknown command '\(argv[0].stringValue)' reading the append only file")
                 }
                 commands += 1
-                // Every 2 MB, let the event loop run once. Redis: processEventsWhileBlocked,
-                // loading_process_events_interval_bytes
-                if offset / (2 << 20) != validUpTo / (2 << 20) { whileBlocked(progress) }
+                // Every 1024 commands, let the event loop run once. Redis: the `loops++ % 1024`
+                // test in loadAppendOnlyFile, then processEventsWhileBlocked
+                if commands % 1024 == 0 { whileBlocked(progress) }
                 validUpTo = offset
                 if tracer.on(.aof) && commands <= 1000 {
                     tracer.emit(.aof, .event, "load #\(commands) " + argv.map { "\($0)" }.joined(separator: " ") + " → offset \(validUpTo)",

@@ -105,7 +105,7 @@ public final class AppendOnlyFile {
     // MARK: - Opening and closing
 
     /// Opens the file for appending at start-up (before it is loaded). Redis: initServer
-    public func open() throws {
+    public func open(fn: StaticString = "initServer") throws {
         let f = systemOpen(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         if f < 0 { throw ConfigError("Can't open the append-only file: \(String(cString: strerror(errno)))") }
         fd = f
@@ -113,7 +113,7 @@ public final class AppendOnlyFile {
         if fstat(f, &st) == 0 { currentSize = Int64(st.st_size) }
         fsyncOffset = currentSize
         selectedDb = -1
-        setState(.on, "\(path) opened, \(currentSize) bytes", fn: "initServer")
+        setState(.on, "\(path) opened, \(currentSize) bytes", fn: fn)
     }
 
     /// Reads the file's size again (after loading truncated it). Redis: aof_current_size after loadAppendOnlyFile
@@ -145,10 +145,10 @@ public final class AppendOnlyFile {
                 }
                 if let when { AOFEncoding.append(["PEXPIREAT", key, ByteString(when)], to: &out) }
                 keys += 1
-                if out.count > 1 << 20 { writeAll(t, out); out.removeAll(keepingCapacity: true) }
+                if out.count > 1 << 20 { out.withUnsafeBytes { _ = writeAll(t, $0) }; out.removeAll(keepingCapacity: true) }
             }
         }
-        writeAll(t, out)
+        out.withUnsafeBytes { _ = writeAll(t, $0) }
         _ = syncData(t)
         close(t)
         if rename(temp, path) != 0 {
@@ -157,7 +157,7 @@ public final class AppendOnlyFile {
             throw ConfigError("Can't rename the new append-only file: \(why)")
         }
         if tracer.on(.aof) { tracer.emit(.aof, .file, "wrote \(keys) keys to \(temp), fsync, rename → \(path)", fn: "startAppendOnly") }
-        try open()
+        try open(fn: "startAppendOnly")
         buffer.removeAll()
         logger.log(.notice, "AOF enabled: the dataset (\(keys) keys) was written synchronously to \(path).")
     }
@@ -232,7 +232,7 @@ public final class AppendOnlyFile {
             logger.log(.notice, "Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.")
         }
         let expected = buffer.count
-        let written = buffer.withUnsafeBytes { writeAll(fd, Array($0)) }
+        let written = buffer.withUnsafeBytes { writeAll(fd, $0) }
         flushPostponedStart = 0
         if tracer.on(.aof) {
             tracer.emit(.aof, .file, "write \(written)/\(expected)B to \(path) at offset \(currentSize)", fn: "flushAppendOnlyFile")
@@ -255,23 +255,23 @@ public final class AppendOnlyFile {
     func fsyncIfDue(now: Int64, syncInProgress: Bool) {
         switch policy {
         case .always:
-            let start = clock.monotonicUs()
             if syncData(fd) == -1 {
                 // A reply is about to promise the write is on disk: we cannot go on.
                 logger.log(.warning, "Can't persist AOF for fsync error when the AOF fsync policy is 'always': \(String(cString: strerror(errno))). Exiting...")
                 exit(1)
             }
             if tracer.on(.aof) {
-                tracer.emit(.aof, .file, "fsync \(path) on the main thread in \(clock.monotonicUs() - start)us", fn: "flushAppendOnlyFile")
+                tracer.emit(.aof, .file, "fsync \(path) on the main thread", fn: "flushAppendOnlyFile")
             }
             fsyncOffset = currentSize
             lastFsyncSec = now
         case .everysec:
             guard now > lastFsyncSec else { return }
             if !syncInProgress {
+                // Trace first: once submitted, the thread may report its fsync at any moment.
+                if tracer.on(.aof) { tracer.emit(.aof, .event, "fsync of \(path) handed to the bio thread", fn: "aof_background_fsync") }
                 bio.submit(fd)
                 fsyncOffset = currentSize
-                if tracer.on(.aof) { tracer.emit(.aof, .event, "fsync of \(path) handed to the bio thread", fn: "aof_background_fsync") }
             }
             lastFsyncSec = now
         case .no:
@@ -326,10 +326,10 @@ public final class AppendOnlyFile {
 
 /// write(2) until everything is written or an error; returns bytes written, or -1 if none.
 @discardableResult
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int {
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
     var off = 0
     while off < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+        let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
         if n < 0 {
             if errno == EINTR { continue }
             return off == 0 ? -1 : off

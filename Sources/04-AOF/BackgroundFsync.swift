@@ -68,10 +68,9 @@ public final class BackgroundFsync: @unchecked Sendable {
             while queue.isEmpty { pthread_cond_wait(&cond, &mutex) }
             let fd = queue.removeFirst()
             pthread_mutex_unlock(&mutex)
-            let start = ThreadClock.us()
             let r = syncData(fd)
             if tracer.on(.aof) {
-                tracer.emit(.aof, .file, "fsync fd=\(fd) on the bio thread \(r == 0 ? "ok" : "failed: errno \(errno)") in \(ThreadClock.us() - start)us",
+                tracer.emit(.aof, .file, "fsync fd=\(fd) on the bio thread \(r == 0 ? "ok" : "failed: errno \(errno)")",
                             fn: "bioProcessBackgroundJobs")
             }
             pthread_mutex_lock(&mutex)
@@ -89,13 +88,4 @@ func syncData(_ fd: Int32) -> Int32 {
     #else
     return fsync(fd)
     #endif
-}
-
-/// The monotonic clock in microseconds, callable from any thread.
-enum ThreadClock {
-    static func us() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-    }
 }

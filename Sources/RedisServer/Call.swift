@@ -81,7 +81,8 @@ extension Server {
         if net.stats.errorReplies != errorsBefore { cmd.failedCalls += 1 }
         c.lastCommand = cmd.name
         // Whatever changed the dataset goes to the AOF and the replicas, as executed.
-        if keyspace.dirty != dirtyBefore {
+        // (Only an increase: DEBUG LOADAOF resets dirty, and must not be logged itself.)
+        if keyspace.dirty > dirtyBefore {
             propagate(db: c.db, c.argv)
         }
     }

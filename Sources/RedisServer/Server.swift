@@ -200,8 +200,13 @@ public final class Server {
         // A Redis 7 multi-part AOF and no file of our own: load it, then continue in our format.
         if access(aof.path, F_OK) != 0, let manifest = try AOFManifest.load(dir: "appendonlydir", filename: config.appendfilename) {
             var n = 0
-            for path in manifest.paths(dir: "appendonlydir") {
-                do { n += try replayAOF(path: path) } catch { logger.log(.warning, "\(error)"); throw error }
+            let paths = manifest.paths(dir: "appendonlydir")
+            for (i, path) in paths.enumerated() {
+                // Only the last file may end in a cut command, as in Redis 7.
+                let last = i == paths.count - 1
+                do { n += try replayAOF(path: path, truncatedOK: last && config.aofLoadTruncated) } catch {
+                    logger.log(.warning, "\(error)"); throw error
+                }
             }
             logger.log(.notice, "DB loaded from Redis 7 multi-part AOF appendonlydir (\(manifest.paths(dir: "").count) files, \(n) commands)")
             try aof.start(keyspace: keyspace)
@@ -220,14 +225,14 @@ public final class Server {
     /// Runs every command of the AOF through a fake client, as Redis's loader does; nothing it
     /// runs is propagated (the keyspace is `loading`). Returns the number of commands.
     /// Redis: loadAppendOnlyFile, createAOFClient (src/aof.c)
-    func replayAOF(path: String? = nil) throws -> Int {
+    func replayAOF(path: String? = nil, truncatedOK: Bool? = nil) throws -> Int {
         let loader = try AOFLoader(path: path ?? aof.path)
         keyspace.loading = true
         defer { keyspace.loading = false }
         let fake = net.makeFakeClient()
         loadingProgress = loader.progress
         defer { loadingProgress = nil }
-        let n = try loader.load(truncatedOK: config.aofLoadTruncated, logger: logger, tracer: tracer, whileBlocked: { p in
+        let n = try loader.load(truncatedOK: truncatedOK ?? config.aofLoadTruncated, logger: logger, tracer: tracer, whileBlocked: { p in
             // Serve clients for a moment: they get -LOADING, INFO shows the progress.
             self.loadingProgress = p
             self.loop.processEvents([.fileEvents, .dontWait, .callBeforeSleep])
