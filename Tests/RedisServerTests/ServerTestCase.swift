@@ -15,38 +15,7 @@ import Glibc
 import Darwin
 #endif
 
-class ServerTestCase: XCTestCase {
-    private var servers: [ServerProcess] = []
-    private var dirs: [String] = []
-
-    override func setUp() {
-        super.setUp()
-        // A server closing a socket we still write to must fail the write, not kill the test run.
-        signal(SIGPIPE, SIG_IGN)
-    }
-
-    override func tearDown() {
-        for s in servers { s.cleanUp() }
-        servers.removeAll()
-        for d in dirs { try? FileManager.default.removeItem(atPath: d) }
-        dirs.removeAll()
-        super.tearDown()
-    }
-
-    /// Starts the server with `args` (plus `--port 0 --dir … --logfile …`); stopped in tearDown.
-    func startServer(_ args: [String] = [], configFile: String? = nil, dir: String? = nil) throws -> ServerProcess {
-        let s = try ServerProcess(args: args, dir: dir, configFile: configFile)
-        servers.append(s)
-        return s
-    }
-
-    /// A temp dir removed in tearDown.
-    func tempDir() -> String {
-        let d = makeTempDir("swiftredis-e2e")
-        dirs.append(d)
-        return d
-    }
-
+class ServerTestCase: ProcessTestCase {
     func connect(_ s: ServerProcess) throws -> RawClient { try RawClient(port: s.port) }
 
     // MARK: - Assertions on raw replies
@@ -86,19 +55,6 @@ class ServerTestCase: XCTestCase {
             if case .integer(let i) = try c.call(args.map { Array($0.utf8) }) { return i }
         } catch { XCTFail("\(args.joined(separator: " ")): \(error)", file: file, line: line) }
         return nil
-    }
-
-    /// A readable form of raw bytes for assertion messages (`\r\n` shown as such).
-    func esc(_ b: [UInt8]) -> String { RESPEscape.escape(b, limit: 2000) }
-
-    /// Polls `condition` every 10 ms for up to `timeout` seconds.
-    func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
     }
 
     /// One field of an INFO section (`INFO stats` → `expired_keys`).
