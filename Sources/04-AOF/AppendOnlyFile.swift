@@ -133,6 +133,11 @@ public final class AppendOnlyFile {
         if t < 0 { throw ConfigError("Can't open the append-only file: \(String(cString: strerror(errno)))") }
         var out: [UInt8] = []
         var keys = 0
+        var failed = false
+        func drain() {
+            if out.withUnsafeBytes({ writeAll(t, $0) }) != out.count { failed = true }
+            out.removeAll(keepingCapacity: true)
+        }
         let now = clock.mstime()
         for db in keyspace.dbs where db.count > 0 {
             AOFEncoding.append(["SELECT", ByteString(Int64(db.id))], to: &out)
@@ -145,12 +150,17 @@ public final class AppendOnlyFile {
                 }
                 if let when { AOFEncoding.append(["PEXPIREAT", key, ByteString(when)], to: &out) }
                 keys += 1
-                if out.count > 1 << 20 { out.withUnsafeBytes { _ = writeAll(t, $0) }; out.removeAll(keepingCapacity: true) }
+                if out.count > 1 << 20 { drain() }
             }
         }
-        out.withUnsafeBytes { _ = writeAll(t, $0) }
-        _ = syncData(t)
+        drain()
+        if syncData(t) != 0 { failed = true }
         close(t)
+        if failed {
+            let why = String(cString: strerror(errno))
+            unlink(temp)
+            throw ConfigError("Can't write the new append-only file: \(why)")
+        }
         if rename(temp, path) != 0 {
             let why = String(cString: strerror(errno))
             unlink(temp)
