@@ -133,6 +133,16 @@ final class ServerRun {
         if traceFD >= 0 { close(traceFD); traceFD = -1 }
     }
 
+    /// SIGKILL: a crash, with no shutdown and no last flush. Waits for the exit and reads the
+    /// trace lines the process wrote before it died (each one is a write(2) of its own, so none
+    /// is lost in a buffer).
+    func crash(idle: () -> Void) {
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+        idle()
+        if traceFD >= 0 { close(traceFD); traceFD = -1 }
+    }
+
     /// The last `n` lines of the server's log, indented, for failure messages.
     func logTail(_ n: Int) -> String {
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "(no log)"

@@ -216,6 +216,22 @@ public final class WalkRunner {
             run.stop(idle: readTracesStepping)
             servers[name] = nil
             for (c, client) in clients where client.server == name { client.close(); clients[c] = nil }
+        case .kill(let name):
+            let run = try running(name)
+            run.crash(idle: readTracesStepping)
+            servers[name] = nil
+            for (c, client) in clients where client.server == name { client.close(); clients[c] = nil }
+            say("\(name): killed (SIGKILL)")
+        case .truncate(let name, let file, let bytes):
+            let path = folder + "/" + name + "/" + file
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+                throw ToolError("no file \(file) in the folder of \(name)")
+            }
+            guard size >= bytes else { throw ToolError("\(file) has \(size) bytes, fewer than \(bytes)") }
+            guard truncate(path, off_t(size - bytes)) == 0 else {
+                throw ToolError("truncate \(path): \(String(cString: strerror(errno)))")
+            }
+            say("\(name)/\(file): \(size) → \(size - bytes) bytes")
         case .note:
             break
         }

@@ -46,6 +46,10 @@ public enum WalkAction: Equatable {
     case close(client: String)
     /// `stop SERVER`: SIGTERM, and wait for the process to end.
     case stop(server: String)
+    /// `kill SERVER`: SIGKILL, a crash: no shutdown, no last flush or fsync.
+    case kill(server: String)
+    /// `truncate SERVER FILE BYTES`: cut the last BYTES bytes off FILE in the server's folder.
+    case truncate(server: String, file: String, bytes: Int)
     /// `# text`: narration, shown when played live.
     case note(String)
 }
@@ -232,14 +236,24 @@ struct StepParser {
             try needClient(name)
             clients[name] = nil
             return .close(client: name)
-        case "stop":
+        case "stop", "kill":
             let name = String(rest)
             try needServer(name)
             running.remove(name)
             for (c, s) in clients where s == name { clients[c] = nil }
-            return .stop(server: name)
+            return verb == "stop" ? .stop(server: name) : .kill(server: name)
+        case "truncate":
+            let words = rest.split(separator: " ").map(String.init)
+            guard words.count == 3 else { throw ToolError("usage: truncate SERVER FILE BYTES") }
+            // A stopped or killed server's folder is still there: that is the point.
+            guard known.contains(words[0]) else { throw ToolError("no server named '\(words[0])'") }
+            guard !words[1].contains("/"), words[1] != ".", words[1] != ".." else {
+                throw ToolError("truncate: FILE is a name in the server's folder, not a path")
+            }
+            guard let n = Int(words[2]), n >= 1 else { throw ToolError("truncate: BYTES must be a positive number") }
+            return .truncate(server: words[0], file: words[1], bytes: n)
         default:
-            throw ToolError("unknown step '\(verb)' (server client send raw read expect wait sleep pause close stop)")
+            throw ToolError("unknown step '\(verb)' (server client send raw read expect wait sleep pause close stop kill truncate)")
         }
     }
 

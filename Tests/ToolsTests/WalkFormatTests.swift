@@ -78,7 +78,7 @@ final class WalkFormatTests: XCTestCase {
 
     func testProblemsNameTheirLines() {
         XCTAssertEqual(problems("# T\n```walk\nserver s\nfly s\nclient c t\nsend d PING\nsend c\n```\n"), [
-            "w.md:4: unknown step 'fly' (server client send raw read expect wait sleep pause close stop)",
+            "w.md:4: unknown step 'fly' (server client send raw read expect wait sleep pause close stop kill truncate)",
             "w.md:5: no server named 't'",
             "w.md:6: no open client named 'd'",
             "w.md:7: no open client named 'c'",
@@ -93,6 +93,40 @@ final class WalkFormatTests: XCTestCase {
         XCTAssertEqual(problems("```walk\nserver s\nserver s\n```\n"), ["w.md:3: server s is already running"])
         XCTAssertEqual(problems("```walk\nserver s\nclient c s\nclient c s\n```\n"), ["w.md:4: client c is already open"])
         XCTAssertEqual(problems("```walk\nserver s\nclient s s\n```\n"), ["w.md:3: s is already a server's name"])
+    }
+
+    func testKillAndTruncate() throws {
+        let w = try parse("""
+            ```walk
+            server s1
+            client c1 s1
+            truncate s1 appendonly.aof 3
+            kill s1
+            truncate s1 appendonly.aof 7
+            server s1 --appendonly yes
+            ```
+            """)
+        XCTAssertEqual(w.steps.map(\.action), [
+            .server(name: "s1", options: []),
+            .client(name: "c1", server: "s1"),
+            .truncate(server: "s1", file: "appendonly.aof", bytes: 3),
+            .kill(server: "s1"),
+            .truncate(server: "s1", file: "appendonly.aof", bytes: 7),
+            .server(name: "s1", options: ["--appendonly", "yes"]),
+        ])
+        // A killed server is gone like a stopped one, and so are its clients.
+        XCTAssertEqual(problems("```walk\nserver s\nclient c s\nkill s\nsend c PING\nkill s\nwait s net x\n```\n"), [
+            "w.md:5: no open client named 'c'",
+            "w.md:6: server s has been stopped",
+            "w.md:7: server s has been stopped",
+        ])
+        XCTAssertEqual(problems("```walk\nkill s\n```\n"), ["w.md:2: no server named 's'"])
+        XCTAssertEqual(problems("```walk\ntruncate s appendonly.aof 7\n```\n"), ["w.md:2: no server named 's'"])
+        XCTAssertEqual(problems("```walk\nserver s\ntruncate s appendonly.aof\n```\n"), ["w.md:3: usage: truncate SERVER FILE BYTES"])
+        XCTAssertEqual(problems("```walk\nserver s\ntruncate s appendonly.aof 0\n```\n"), ["w.md:3: truncate: BYTES must be a positive number"])
+        XCTAssertEqual(problems("```walk\nserver s\ntruncate s appendonly.aof x\n```\n"), ["w.md:3: truncate: BYTES must be a positive number"])
+        XCTAssertEqual(problems("```walk\nserver s\ntruncate s ../appendonly.aof 7\n```\n"),
+                       ["w.md:3: truncate: FILE is a name in the server's folder, not a path"])
     }
 
     func testArgumentsAreChecked() {
