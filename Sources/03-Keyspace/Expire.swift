@@ -175,6 +175,7 @@ extension Keyspace {
         registerStringCommands(t)
         registerKeyCommands(t)
         registerExpireCommands(t)
+        registerListCommands(t)
     }
 
     /// Moves rehashing along for about 1 ms per database with a table to grow, and shrinks

@@ -28,6 +28,7 @@ extension Keyspace {
         t.register(RedisCommand("flushdb", -1, "write @keyspace @dangerous", 0, 0, 0) { ks.flushCommand($0, all: false) })
         t.register(RedisCommand("flushall", -1, "write @keyspace @dangerous", 0, 0, 0) { ks.flushCommand($0, all: true) })
         t.register(RedisCommand("select", 2, "ok-loading fast ok-stale @keyspace", 0, 0, 0) { ks.selectCommand($0) })
+        t.register(RedisCommand("object", -2, "read-only random @keyspace", 2, 2, 1) { ks.objectCommand($0) })
     }
 
     /// DEL key [key …] and UNLINK: the number of keys removed. Redis: delGenericCommand (src/db.c)
@@ -189,5 +190,17 @@ extension Keyspace {
         guard n >= 0 && n < Int64(dbs.count) else { c.addReplyError("ERR DB index is out of range"); return }
         c.db = Int(n)
         c.addReplyOK()
+    }
+
+    /// OBJECT ENCODING key: how the value is stored. Redis: objectCommand (src/object.c)
+    /// SIMPLIFICATION: REFCOUNT, IDLETIME and FREQ need an LRU/LFU clock we do not keep yet.
+    func objectCommand(_ c: Client) {
+        if c.argv[1].equalsIgnoringCase("encoding") && c.argv.count == 3 {
+            // OBJECT does not count as an access, like Redis's LOOKUP_NOTOUCH.
+            guard let o = lookupWrite(db(c), c.argv[2]) else { c.addReplyNull(); return }
+            c.addReplyBulk(o.encoding)
+        } else {
+            c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(c.argv[1].stringValue.prefix(128))'. Try OBJECT HELP.")
+        }
     }
 }

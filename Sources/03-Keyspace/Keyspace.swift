@@ -19,14 +19,17 @@ import RedisCore
 import RedisRESP
 
 /// A value. Redis: robj (src/server.h), with its type and encoding.
-/// SIMPLIFICATION: only strings so far; the other types arrive in the second half of chapter 3.
+/// SIMPLIFICATION: strings and lists so far; hashes, sets and sorted sets are on the way.
 public enum RedisObject {
     case string(ByteString)
+    /// A list, mutated in place through its reference. Redis: OBJ_LIST
+    case list(ListValue)
 
     /// The name TYPE replies with. Redis: typeCommand (src/db.c)
     public var typeName: String {
         switch self {
         case .string: return "string"
+        case .list: return "list"
         }
     }
 
@@ -36,6 +39,7 @@ public enum RedisObject {
         case .string(let s):
             if s.count <= 20, s.int64Value != nil { return "int" }
             return s.count <= 44 ? "embstr" : "raw"
+        case .list: return "quicklist"
         }
     }
 }
