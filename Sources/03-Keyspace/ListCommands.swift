@@ -82,16 +82,19 @@ extension Keyspace {
         var count = 1
         let hasCount = c.argv.count == 3
         if hasCount {
-            guard let n = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
-            if n < 0 { c.addReplyError("ERR value is out of range, must be positive"); return }
-            if n == 0 { c.addReplyNullArray(); return }
-            count = Int(min(n, Int64(Int.max)))
+            // Redis: getPositiveLongFromObjectOrReply, whose one message covers "abc" too.
+            guard let n = c.argv[2].int64Value, n >= 0 else {
+                c.addReplyError("ERR value is out of range, must be positive"); return
+            }
+            count = Int(n)
         }
         let d = db(c)
         let key = c.argv[1]
         switch listLookup(d, key, write: true) {
         case .wrongType: c.addReplyError(Err.wrongType)
         case .none: if hasCount { c.addReplyNullArray() } else { c.addReplyNull() }
+        case .list where hasCount && count == 0:
+            c.addReplyNullArray()  // Redis 6.2: a count of 0 pops nothing (7.0 answers an empty array)
         case .list(let l):
             if hasCount {
                 let n = min(count, l.count)
@@ -250,18 +253,25 @@ extension Keyspace {
             guard more > 0, opt.equalsIgnoringCase("rank") || opt.equalsIgnoringCase("count") || opt.equalsIgnoringCase("maxlen") else {
                 c.addReplyError(Err.syntax); return
             }
-            guard let v = c.argv[j + 1].int64Value else { c.addReplyError(Err.notInteger); return }
+            let v = c.argv[j + 1].int64Value
             if opt.equalsIgnoringCase("rank") {
+                guard let v else { c.addReplyError(Err.notInteger); return }
+                // -Int64.min does not exist; Redis 7.2 refuses it the same way.
+                if v == Int64.min {
+                    c.addReplyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+                    return
+                }
                 if v == 0 {
                     c.addReplyError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
                     return
                 }
                 rank = v
             } else if opt.equalsIgnoringCase("count") {
-                if v < 0 { c.addReplyError("ERR COUNT can't be negative"); return }
+                // Redis: getPositiveLongFromObjectOrReply with this message, for "abc" too.
+                guard let v, v >= 0 else { c.addReplyError("ERR COUNT can't be negative"); return }
                 count = v
             } else {
-                if v < 0 { c.addReplyError("ERR MAXLEN can't be negative"); return }
+                guard let v, v >= 0 else { c.addReplyError("ERR MAXLEN can't be negative"); return }
                 maxlen = v
             }
             j += 2

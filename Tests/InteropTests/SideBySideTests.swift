@@ -73,10 +73,54 @@ final class SideBySideTests: InteropTestCase {
         ["EXISTS", "m", "m", "m"],
         ["MSET", "a*b", "1", "a?b", "2", "a[b", "3", "a\\b", "4", "axb", "5"], ["KEYS", "a\\*b"], ["KEYS", "a\\?b"], ["KEYS", "a[[]b"],
         ["KEYS", "a\\[b"], ["KEYS", "a[\\]]b"], ["KEYS", "a[x"], ["KEYS", "a[^*?[\\\\]b"], ["KEYS", "a[a-a-z]b"], ["KEYS", "[a]x[a-z]"],
+        // Lists: pushes and pops (with a count), indexes, ranges, LINSERT, LREM, LPOS, LMOVE.
+        ["LPUSH", "L", "a", "b", "c"], ["RPUSH", "L", "x", "y"], ["LPUSHX", "L", "p"], ["RPUSHX", "L", "q"],
+        ["LPUSHX", "nolist", "p"], ["RPUSHX", "nolist", "p"], ["EXISTS", "nolist"], ["LLEN", "L"], ["LLEN", "nolist"],
+        ["LRANGE", "L", "0", "-1"], ["LRANGE", "L", "-3", "100"], ["LRANGE", "L", "5", "2"], ["LRANGE", "L", "100", "200"],
+        ["LRANGE", "L", "x", "1"], ["LRANGE", "nolist", "0", "-1"],
+        ["LPOP", "L"], ["RPOP", "L"], ["LPOP", "L", "2"], ["RPOP", "L", "1"], ["LPOP", "L", "-1"], ["LPOP", "L", "1", "2"],
+        ["LPOP", "nolist"], ["LPOP", "nolist", "2"], ["LPOP", "nolist", "0"], ["RPOP", "nolist", "5"],
+        ["LINDEX", "L", "0"], ["LINDEX", "L", "-1"], ["LINDEX", "L", "100"], ["LINDEX", "L", "-100"], ["LINDEX", "L", "x"],
+        ["LINDEX", "nolist", "x"],
+        ["LSET", "L", "0", "A"], ["LSET", "L", "-1", "Z"], ["LSET", "L", "100", "v"], ["LSET", "L", "x", "v"],
+        ["LSET", "nolist", "0", "v"], ["LRANGE", "L", "0", "-1"],
+        ["RPUSH", "L", "a", "b", "a", "c", "a"], ["LINSERT", "L", "BEFORE", "a", "B"], ["LINSERT", "L", "AFTER", "c", "C"],
+        ["LINSERT", "L", "AFTER", "nope", "v"], ["LINSERT", "nolist", "BEFORE", "a", "v"], ["LINSERT", "L", "MIDDLE", "a", "v"],
+        ["LRANGE", "L", "0", "-1"],
+        ["LPOS", "L", "a"], ["LPOS", "L", "a", "RANK", "2"], ["LPOS", "L", "a", "RANK", "-1"], ["LPOS", "L", "a", "COUNT", "0"],
+        ["LPOS", "L", "a", "RANK", "-2", "COUNT", "2"], ["LPOS", "L", "a", "MAXLEN", "3"], ["LPOS", "L", "a", "COUNT", "0", "MAXLEN", "6"],
+        ["LPOS", "L", "nope"], ["LPOS", "L", "nope", "COUNT", "1"], ["LPOS", "nolist", "a"], ["LPOS", "nolist", "a", "COUNT", "0"],
+        ["LPOS", "L", "a", "RANK", "0"], ["LPOS", "L", "a", "COUNT", "-1"], ["LPOS", "L", "a", "MAXLEN", "-1"],
+        ["LPOS", "L", "a", "RANK"], ["LPOS", "L", "a", "FOO", "1"], ["LPOS", "L", "a", "RANK", "x"],
+        ["LREM", "L", "1", "a"], ["LREM", "L", "-1", "a"], ["LREM", "L", "0", "a"], ["LREM", "L", "0", "nope"],
+        ["LREM", "L", "x", "a"], ["LREM", "nolist", "0", "a"], ["LRANGE", "L", "0", "-1"],
+        ["RPOPLPUSH", "L", "L2"], ["LMOVE", "L", "L2", "LEFT", "RIGHT"], ["LMOVE", "L2", "L", "right", "left"],
+        ["RPOPLPUSH", "L", "L"], ["LMOVE", "L", "L", "LEFT", "RIGHT"], ["LMOVE", "L", "L", "RIGHT", "RIGHT"],
+        ["LRANGE", "L", "0", "-1"], ["LRANGE", "L2", "0", "-1"],
+        ["RPOPLPUSH", "nolist", "L"], ["LMOVE", "nolist", "L", "LEFT", "LEFT"], ["LMOVE", "L", "L2", "UP", "LEFT"],
+        ["LMOVE", "nolist", "L2", "LEFT", "DOWN"],
+        ["LTRIM", "L", "1", "-2"], ["LRANGE", "L", "0", "-1"], ["LTRIM", "L", "x", "1"], ["LTRIM", "nolist", "0", "1"],
+        ["LTRIM", "L2", "5", "1"], ["EXISTS", "L2"], ["TYPE", "L"], ["OBJECT", "ENCODING", "L"],
+        ["SET", "str", "v"], ["LPUSH", "str", "a"], ["RPUSHX", "str", "a"], ["LPOP", "str"], ["LPOP", "str", "2"],
+        ["LLEN", "str"], ["LINDEX", "str", "0"], ["LSET", "str", "0", "v"], ["LRANGE", "str", "0", "-1"], ["LTRIM", "str", "0", "1"],
+        ["LINSERT", "str", "BEFORE", "a", "b"], ["LREM", "str", "0", "a"], ["LPOS", "str", "a"], ["RPOPLPUSH", "str", "L"],
+        ["LMOVE", "L", "str", "LEFT", "LEFT"], ["GET", "L"], ["INCR", "L"], ["APPEND", "L", "x"], ["STRLEN", "L"],
+        ["OBJECT", "ENCODING", "str"], ["SET", "int", "123"], ["OBJECT", "ENCODING", "int"],
+        ["SET", "raw", "0123456789012345678901234567890123456789012345"], ["OBJECT", "ENCODING", "raw"],
+        ["OBJECT", "ENCODING", "nolist"],
+        ["RPUSH", "one", "v"], ["RPOP", "one", "5"], ["EXISTS", "one"], ["RPUSH", "one", "v"], ["LPOP", "one"], ["TYPE", "one"],
+        // The type is checked before a count of 0; a non-integer count or COUNT/MAXLEN gets the
+        // range message (getPositiveLongFromObjectOrReply).
+        ["SET", "str", "v"], ["LPOP", "str", "0"],
+        ["RPUSH", "L", "a"], ["LPOP", "L", "abc"],
+        ["LPOS", "L", "a", "COUNT", "abc"], ["LPOS", "L", "a", "MAXLEN", "abc"],
     ]
+
 
     /// Our 6.2 replies where Redis 7.0 replies differently on purpose; not byte-compared.
     static let redis62Only: [(command: [String], reply: String, reason: String)] = [
+        (["LPOP", "lk", "0"], "*-1\r\n",
+         "Redis 7.0 replies *0 (an empty array) to a count of 0 on an existing list; 6.2 a null array"),
         (["SET", "k", "v", "NX", "GET"], "-ERR syntax error\r\n",
          "Redis 7.0 allows NX together with GET"),
         (["SET", "k", "v", "EX", "0"], "-ERR invalid expire time in set\r\n",
@@ -185,6 +229,7 @@ final class SideBySideTests: InteropTestCase {
         let a = try RawClient(port: ours.port), b = try RawClient(port: realPort)
         // GETEX checks the expire time only when the key exists.
         for c in [a, b] { XCTAssertEqual(try c.call("SET", "k", "v"), .simple("OK")) }
+        for c in [a, b] { XCTAssertEqual(try c.call("RPUSH", "lk", "a"), .integer(1)) }
         for (cmd, reply, reason) in SideBySideTests.redis62Only {
             let mine = try a.callRaw(cmd.map { Array($0.utf8) })
             XCTAssertEqual(esc(mine), esc(Array(reply.utf8)), "\(cmd.joined(separator: " ")) (\(reason))")

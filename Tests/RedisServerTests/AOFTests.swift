@@ -395,4 +395,62 @@ final class AOFTests: ServerTestCase {
     }
 
     static func encode(_ args: [String]) -> [UInt8] { RawClient.encode(args.map { Array($0.utf8) }) }
+
+    func testListsSurviveARestartAndTheRewriteSplitsLongLists() throws {
+        let dir = tempDir()
+        var s = try startOnDir(dir, aof)
+        var c = try connect(s)
+        expect(c, "RPUSH", "q", "a", "b", "c", "d", is: ":4\r\n")
+        expect(c, "LPUSH", "q", "z", is: ":5\r\n")        // z a b c d
+        expect(c, "LPOP", "q", is: "$1\r\nz\r\n")          // a b c d
+        expect(c, "RPOP", "q", "2", is: "*2\r\n$1\r\nd\r\n$1\r\nc\r\n")  // a b
+        expect(c, "LMOVE", "q", "r", "LEFT", "RIGHT", is: "$1\r\na\r\n")     // q: b, r: a
+        expect(c, "RPOPLPUSH", "r", "r", is: "$1\r\na\r\n")
+        expect(c, "RPUSH", "r", "x", "y", is: ":3\r\n")      // r: a x y
+        expect(c, "LSET", "r", "1", "X", is: "+OK\r\n")      // r: a X y
+        expect(c, "LINSERT", "r", "BEFORE", "y", "i", is: ":4\r\n")  // r: a X i y
+        expect(c, "LREM", "r", "0", "a", is: ":1\r\n")       // r: X i y
+        expect(c, "RPUSH", "gone", "1", "2", is: ":2\r\n")
+        expect(c, "LTRIM", "gone", "1", "0", is: "+OK\r\n")
+        expect(c, "RPUSH", "popped", "1", is: ":1\r\n")
+        expect(c, "RPOP", "popped", is: "$1\r\n1\r\n")
+        XCTAssertEqual(s.stop(), 0)
+        s = try startOnDir(dir, aof)
+        c = try connect(s)
+        expect(c, "LRANGE", "q", "0", "-1", is: "*1\r\n$1\r\nb\r\n")
+        expect(c, "LRANGE", "r", "0", "-1", is: "*3\r\n$1\r\nX\r\n$1\r\ni\r\n$1\r\ny\r\n")
+        expect(c, "EXISTS", "gone", "popped", is: ":0\r\n")
+        expect(c, "TYPE", "r", is: "+list\r\n")
+
+        // CONFIG SET appendonly yes on a server (without AOF) holding a 200-element list.
+        let dir2 = tempDir()
+        s = try startOnDir(dir2, [])
+        c = try connect(s)
+        var expected = "*200\r\n"
+        for i in 0..<200 {
+            expect(c, "RPUSH", "big", "e\(i)", is: ":\(i + 1)\r\n")
+            expected += "$\(("e\(i)").utf8.count)\r\ne\(i)\r\n"
+        }
+        expect(c, "RPUSH", "small", "only", is: ":1\r\n")
+        expect(c, "CONFIG", "SET", "appendonly", "yes", is: "+OK\r\n")
+        let file = aofBytes(dir2)
+        let text = String(decoding: file, as: UTF8.self)
+        // RPUSH commands of at most 64 elements: 64 + 64 + 64 + 8 for `big`, 1 for `small`.
+        let rpushes = text.components(separatedBy: "$5\r\nRPUSH\r\n").count - 1
+        XCTAssertEqual(rpushes, 5, esc(file))
+        XCTAssertEqual(text.components(separatedBy: "*66\r\n$5\r\nRPUSH\r\n$3\r\nbig\r\n").count - 1, 3, esc(file))
+        XCTAssertTrue(contains(file, "*10\r\n$5\r\nRPUSH\r\n$3\r\nbig\r\n$4\r\ne192\r\n"), esc(file))
+        XCTAssertTrue(contains(file, "*3\r\n$5\r\nRPUSH\r\n$5\r\nsmall\r\n$4\r\nonly\r\n"), esc(file))
+        XCTAssertTrue(contains(file, "*66\r\n$5\r\nRPUSH\r\n$3\r\nbig\r\n$2\r\ne0\r\n$2\r\ne1\r\n"), esc(file))
+        XCTAssertFalse(text.contains("*67\r\n"), "no RPUSH with more than 64 elements")
+        // A write after the switch is appended.
+        expect(c, "LPUSH", "big", "head", is: ":201\r\n")
+        XCTAssertEqual(s.stop(), 0)
+        s = try startOnDir(dir2, aof)
+        c = try connect(s)
+        expect(c, "LLEN", "big", is: ":201\r\n")
+        expect(c, "LPOP", "big", is: "$4\r\nhead\r\n")
+        expect(c, "LRANGE", "big", "0", "-1", is: expected)
+        expect(c, "LRANGE", "small", "0", "-1", is: "*1\r\n$4\r\nonly\r\n")
+    }
 }
