@@ -33,6 +33,9 @@ public struct ClientFlags: OptionSet, Sendable {
     /// freeClient has run: the socket is closed, nothing more is read or written.
     /// (Redis frees the struct itself; in Swift the object lives on while referenced.)
     public static let closed = ClientFlags(rawValue: 1 << 5)
+    /// Waiting in BLPOP and friends: its input is not processed until it is served or times
+    /// out. Redis: CLIENT_BLOCKED
+    public static let blocked = ClientFlags(rawValue: 1 << 6)
 }
 
 /// One connection. Redis: client (src/server.h)
@@ -58,6 +61,13 @@ public final class Client {
     public var name: ByteString?
     /// The last command run, for CLIENT LIST. Redis: c->lastcmd
     public var lastCommand = "NULL"
+
+    /// While blocked: the keys it waits on, its db, the blocking command's arguments, and the
+    /// unix time in ms when it gives up (0: never). Redis: c->bpop (struct blockingState)
+    public var blockedKeys: [ByteString] = []
+    public var blockedDb = 0
+    public var blockedArgv: [ByteString] = []
+    public var blockTimeoutMs: Int64 = 0
 
     // MARK: Owned by the networking layer
     public var flags: ClientFlags = []
@@ -194,4 +204,15 @@ public final class Client {
 extension Client {
     /// Applies a new proto-max-bulk-len to this client's parser (CONFIG SET).
     public func setMaxBulkLength(_ n: Int64) { parser.limits.maxBulkLength = n }
+}
+
+extension Client {
+    /// Marks a blocked client as served or timed out; its pending input runs before the loop
+    /// sleeps again. Redis: unblockClient, queueClientForReprocessing (src/blocked.c)
+    public func unblock() {
+        flags.remove(.blocked)
+        blockedKeys = []
+        blockedArgv = []
+        net.unblockedClients.append(self)
+    }
 }

@@ -54,6 +54,8 @@ public final class Networking {
     public private(set) var clientCount = 0
     /// Clients with replies to write before the next sleep. Redis: server.clients_pending_write
     var pendingWrites: [Client] = []
+    /// Clients just unblocked, whose buffered input must be processed. Redis: server.unblocked_clients
+    var unblockedClients: [Client] = []
     /// Clients to free in beforeSleep. Redis: server.clients_to_close
     var toClose: [Client] = []
     /// The listening descriptors. Redis: server.ipfd
@@ -295,7 +297,7 @@ public final class Networking {
         while c.qbufPos < c.qbufLen {
             // After QUIT or a protocol error the rest of the input is ignored; after SHUTDOWN or
             // a kill the client may even be gone.
-            if !c.flags.isDisjoint(with: [.closeAfterReply, .closeASAP, .closed]) { break }
+            if !c.flags.isDisjoint(with: [.closeAfterReply, .closeASAP, .closed, .blocked]) { break }
             switch c.parseNext() {
             case .incomplete:
                 return
@@ -310,6 +312,14 @@ public final class Networking {
             }
         }
         if c.qbufPos == c.qbufLen { c.qbufPos = 0; c.qbufLen = 0 }
+    }
+
+    /// Runs the input that unblocked clients received while they waited. Redis: processUnblockedClients
+    public func processUnblockedClients() {
+        while !unblockedClients.isEmpty {
+            let c = unblockedClients.removeFirst()
+            if c.flags.isDisjoint(with: [.closed, .blocked]) { processInputBuffer(c) }
+        }
     }
 
     /// Replies with the protocol error and marks the client to close after the reply.

@@ -176,6 +176,7 @@ extension Keyspace {
         registerKeyCommands(t)
         registerExpireCommands(t)
         registerListCommands(t)
+        registerBlockingCommands(t)
     }
 
     /// Moves rehashing along for about 1 ms per database with a table to grow, and shrinks

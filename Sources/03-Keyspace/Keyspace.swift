@@ -100,6 +100,8 @@ public final class Keyspace {
     public var propagate: ((Int, [ByteString]) -> Void)?
     /// Called when a key is modified (WATCH, in a later chapter). Redis: signalModifiedKey
     public var keyModified: ((Int, ByteString) -> Void)?
+    /// Clients parked in BLPOP and friends (Blocking.swift).
+    var blocking = BlockingState()
 
     public init(databases: Int, clock: Clock, tracer: Tracer, logger: Logger) {
         self.clock = clock

@@ -6,7 +6,7 @@
 //
 // Redis: src/t_list.c (pushGenericCommand, popGenericCommand, lrangeCommand, ltrimCommand,
 // lposCommand, lremCommand, linsertCommand, lmoveGenericCommand…)
-// SIMPLIFICATION: the blocking variants (BLPOP, BRPOP, BLMOVE) are not here yet.
+// The blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH) are in Blocking.swift.
 
 import RedisCore
 import RedisRESP
@@ -69,6 +69,7 @@ extension Keyspace {
             if front { l.pushFront(c.argv[j]) } else { l.pushBack(c.argv[j]) }
         }
         keyModified?(d.id, key)
+        signalKeyAsReady(d.id, key)
         dirty += Int64(c.argv.count - 2)
         c.addReplyLongLong(Int64(l.count))
     }
@@ -341,6 +342,7 @@ extension Keyspace {
         }
         if toFront { target!.pushFront(value) } else { target!.pushBack(value) }
         keyModified?(d.id, dst)
+        signalKeyAsReady(d.id, dst)
         c.addReplyBulk(value)
         listChanged(d, src, source)
         dirty += 1

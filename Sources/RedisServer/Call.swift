@@ -85,6 +85,9 @@ extension Server {
         if keyspace.dirty > dirtyBefore {
             propagate(db: c.db, c.argv)
         }
+        // A push may have made lists ready for clients blocked on them. Redis: the
+        // handleClientsBlockedOnKeys call in processCommand
+        keyspace.serveClientsBlockedOnKeys()
     }
     // snippet.end
 

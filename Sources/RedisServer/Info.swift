@@ -82,7 +82,7 @@ extension Server {
             return lines("Clients", [
                 ("connected_clients", net.clientCount), ("cluster_connections", 0), ("maxclients", config.maxclients),
                 ("client_recent_max_input_buffer", maxIn), ("client_recent_max_output_buffer", maxOut),
-                ("blocked_clients", 0), ("tracking_clients", 0), ("clients_in_timeout_table", 0),
+                ("blocked_clients", keyspace.blockedClientCount), ("tracking_clients", 0), ("clients_in_timeout_table", 0),
             ])
         case "memory":
             let used = csys_heap_used()

@@ -112,6 +112,7 @@ public final class Server {
         // The AOF subscribes to propagation, as feedAppendOnlyFile does in Redis's propagate().
         propagators.append { [unowned self] db, argv in self.aof.feed(db: db, argv) }
         net.processCommand = { [unowned self] c in self.processCommand(c) }
+        net.onFree = { [unowned self] c in self.keyspace.forgetBlocked(c) }
         config.didChange = { [unowned self] name in self.configChanged(name) }
 
         try net.listen(addresses: config.bind, port: config.port, backlog: config.tcpBacklog)
@@ -290,6 +291,9 @@ public final class Server {
     // snippet.beforeSleep
     /// Runs before the event loop sleeps. Redis: beforeSleep (src/server.c)
     func beforeSleep() {
+        // Blocked clients whose time is up get their null reply; served ones run their next input.
+        keyspace.handleBlockedClientsTimeout()
+        net.processUnblockedClients()
         // A fast expiry cycle, if the last slow one had to stop before it was done.
         keyspace.activeExpireCycle(fast: true, hz: config.effectiveHz, state: &expireState)
         // The AOF goes to the kernel (and, with appendfsync always, to the disk) before any

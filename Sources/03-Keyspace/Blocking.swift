@@ -1,0 +1,210 @@
+// Blocking list operations: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH.
+//
+// A client that pops from an empty list can ask to wait. The server cannot wait for it: it has
+// thousands of other clients. So the client is *parked*: it is written down as waiting on its
+// keys, its input is no longer processed, and the command returns. Later:
+//
+//  1) another client pushes onto one of those keys: the push marks the key *ready*
+//     (signalKeyAsReady);
+//  2) right after that command, serveClientsBlockedOnKeys pops for the waiting clients, oldest
+//     first, as long as the list has elements, replies to each, and propagates what really
+//     happened (an LPOP or an LMOVE, never the BLPOP, which a replica could not replay);
+//  3) or its timeout passes: beforeSleep replies with a null and lets it go.
+//
+//     client A: BLPOP q 0 ──▶ q empty ──▶ blocked on q        ┐
+//     client B: RPUSH q x ──▶ q ready ──▶ serve A: LPOP q ──▶ A gets [q, x]
+//
+// Redis: blockForKeys, signalKeyAsReady, handleClientsBlockedOnKeys, serveClientBlockedOnList,
+// unblockClient, replyToBlockedClientTimedOut (src/blocked.c), blockingPopGenericCommand,
+// blmoveGenericCommand (src/t_list.c).
+// SIMPLIFICATION: timeouts are checked in beforeSleep by scanning the blocked clients (Redis
+// keeps them in a radix tree sorted by time); the cron wakes the loop at least `hz` times a
+// second, so a timeout fires within 1000/hz ms of its time.
+
+import RedisCore
+import RedisRESP
+
+/// The keys clients wait on, per database, and the keys made ready since the last check.
+/// Redis: redisDb.blocking_keys, server.ready_keys
+public struct BlockingState {
+    var waiting: [Int: [ByteString: [Client]]] = [:]
+    var ready: [(db: Int, key: ByteString)] = []
+    var readySet: Set<String> = []
+    /// Every blocked client (for timeouts, INFO blocked_clients).
+    var clients: [ObjectIdentifier: Client] = [:]
+    public init() {}
+}
+
+extension Keyspace {
+    func registerBlockingCommands(_ t: CommandTable) {
+        unowned(unsafe) let ks = self
+        t.register(RedisCommand("blpop", -3, "write no-script @list @blocking", 1, -2, 1) { ks.blockingPop($0, front: true) })
+        t.register(RedisCommand("brpop", -3, "write no-script @list @blocking", 1, -2, 1) { ks.blockingPop($0, front: false) })
+        t.register(RedisCommand("brpoplpush", 4, "write use-memory no-script @list @blocking", 1, 2, 1) { ks.blockingMove($0) })
+        t.register(RedisCommand("blmove", 6, "write use-memory no-script @list @blocking", 1, 2, 1) { ks.blockingMove($0) })
+    }
+
+    /// Clients blocked right now (INFO blocked_clients).
+    public var blockedClientCount: Int { blocking.clients.count }
+
+    /// The timeout argument in seconds (decimals allowed), as an absolute unix time in ms; 0 for
+    /// none. nil after replying with the error. Redis: getTimeoutFromObjectOrReply (src/timeout.c)
+    func blockTimeout(_ c: Client, _ arg: ByteString) -> Int64? {
+        guard let secs = arg.doubleValue, secs.isFinite, secs * 1000 < Double(Int64.max / 2) else {
+            c.addReplyError("ERR timeout is not a float or out of range"); return nil
+        }
+        if secs < 0 { c.addReplyError("ERR timeout is negative"); return nil }
+        let ms = Int64((secs * 1000).rounded(.up))
+        return ms == 0 ? 0 : nowMs + ms
+    }
+
+    /// BLPOP key [key …] timeout, BRPOP: pop from the first non-empty list, or wait.
+    /// Redis: blockingPopGenericCommand (src/t_list.c)
+    func blockingPop(_ c: Client, front: Bool) {
+        guard let timeout = blockTimeout(c, c.argv[c.argv.count - 1]) else { return }
+        let d = db(c)
+        let keys = Array(c.argv[1..<(c.argv.count - 1)])
+        for key in keys {
+            switch listLookup(d, key, write: true) {
+            case .wrongType: c.addReplyError(Err.wrongType); return
+            case .none: continue
+            case .list(let l):
+                let value = (front ? l.popFront() : l.popBack())!
+                c.addReplyArrayLen(2)
+                c.addReplyBulk(key)
+                c.addReplyBulk(value)
+                listChanged(d, key, l)
+                dirty += 1
+                // What happened is a plain pop: propagate that.
+                c.argv = [front ? "LPOP" : "RPOP", key]
+                return
+            }
+        }
+        block(c, on: keys, timeout: timeout)
+    }
+
+    /// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout, BRPOPLPUSH source destination timeout.
+    /// Redis: blmoveGenericCommand (src/t_list.c)
+    func blockingMove(_ c: Client) {
+        let isBLMove = c.argv.count == 6
+        if isBLMove {
+            guard (c.argv[3].equalsIgnoringCase("left") || c.argv[3].equalsIgnoringCase("right")),
+                  (c.argv[4].equalsIgnoringCase("left") || c.argv[4].equalsIgnoringCase("right")) else {
+                c.addReplyError(Err.syntax); return
+            }
+        }
+        guard let timeout = blockTimeout(c, c.argv[c.argv.count - 1]) else { return }
+        let fromFront = isBLMove && c.argv[3].equalsIgnoringCase("left")
+        let toFront = !isBLMove || c.argv[4].equalsIgnoringCase("left")
+        switch listLookup(db(c), c.argv[1], write: true) {
+        case .wrongType: c.addReplyError(Err.wrongType)
+        case .list:
+            lmove(c, fromFront: fromFront, toFront: toFront)
+            c.argv = ["LMOVE", c.argv[1], c.argv[2], fromFront ? "LEFT" : "RIGHT", toFront ? "LEFT" : "RIGHT"]
+        case .none:
+            block(c, on: [c.argv[1]], timeout: timeout)
+        }
+    }
+
+    // snippet.blockForKeys
+    /// Parks `c` until one of `keys` gets an element or `timeout` (unix ms, 0: never) passes.
+    /// Redis: blockForKeys (src/blocked.c)
+    func block(_ c: Client, on keys: [ByteString], timeout: Int64) {
+        c.flags.insert(.blocked)
+        c.blockedKeys = keys
+        c.blockedDb = c.db
+        c.blockedArgv = c.argv
+        c.blockTimeoutMs = timeout
+        for k in keys { blocking.waiting[c.db, default: [:]][k, default: []].append(c) }
+        blocking.clients[ObjectIdentifier(c)] = c
+        if tracer.on(.cmd) {
+            tracer.transition(.cmd, "id=\(c.id) waits on " + keys.map { "\($0)" }.joined(separator: " ") + (timeout == 0 ? "" : " for \(timeout - nowMs)ms"),
+                              from: "NORMAL", to: "BLOCKED", fn: "blockForKeys")
+        }
+    }
+    // snippet.end
+
+    /// Removes `c` from every key it waits on. Redis: unblockClientWaitingData (src/blocked.c)
+    func unpark(_ c: Client) {
+        for k in c.blockedKeys {
+            blocking.waiting[c.blockedDb]?[k]?.removeAll { $0 === c }
+            if blocking.waiting[c.blockedDb]?[k]?.isEmpty == true { blocking.waiting[c.blockedDb]?[k] = nil }
+        }
+        blocking.clients[ObjectIdentifier(c)] = nil
+    }
+
+    /// A client that disconnects while blocked stops waiting. Redis: freeClient → unblockClient
+    public func forgetBlocked(_ c: Client) {
+        if c.flags.contains(.blocked) { unpark(c); c.flags.remove(.blocked) }
+    }
+
+    /// Notes that `key` got elements, if anyone waits on it. Redis: signalKeyAsReady (src/blocked.c)
+    func signalKeyAsReady(_ db: Int, _ key: ByteString) {
+        guard blocking.waiting[db]?[key] != nil else { return }
+        let id = "\(db) " + key.stringValue
+        if blocking.readySet.insert(id).inserted { blocking.ready.append((db, key)) }
+    }
+
+    // snippet.serveClientsBlockedOnKeys
+    /// Serves clients blocked on keys that became ready, oldest client first, as long as the
+    /// lists have elements. Redis: handleClientsBlockedOnKeys, serveClientBlockedOnList
+    public func serveClientsBlockedOnKeys() {
+        while !blocking.ready.isEmpty {
+            let batch = blocking.ready
+            blocking.ready.removeAll()
+            blocking.readySet.removeAll()
+            for (dbIndex, key) in batch {
+                let d = dbs[dbIndex]
+                while let c = blocking.waiting[dbIndex]?[key]?.first,
+                      case .list(let l)? = lookupWrite(d, key), l.count > 0 {
+                    unpark(c)
+                    let argv = c.blockedArgv
+                    let name = argv[0].lowercasedASCII
+                    let saved = c.argv, savedDb = c.db
+                    c.db = dbIndex
+                    if name == "blpop" || name == "brpop" {
+                        let front = name == "blpop"
+                        let value = (front ? l.popFront() : l.popBack())!
+                        c.addReplyArrayLen(2)
+                        c.addReplyBulk(key)
+                        c.addReplyBulk(value)
+                        listChanged(d, key, l)
+                        dirty += 1
+                        propagate?(dbIndex, [front ? "LPOP" : "RPOP", key])
+                    } else {
+                        // BLMOVE / BRPOPLPUSH: the same move LMOVE makes, propagated as LMOVE.
+                        let isBLMove = argv.count == 6
+                        let fromFront = isBLMove && argv[3].equalsIgnoringCase("left")
+                        let toFront = !isBLMove || argv[4].equalsIgnoringCase("left")
+                        c.argv = argv
+                        lmove(c, fromFront: fromFront, toFront: toFront)
+                        propagate?(dbIndex, ["LMOVE", argv[1], argv[2], fromFront ? "LEFT" : "RIGHT", toFront ? "LEFT" : "RIGHT"])
+                    }
+                    c.argv = saved
+                    c.db = savedDb
+                    if tracer.on(.cmd) {
+                        tracer.transition(.cmd, "id=\(c.id) served from \(key)", from: "BLOCKED", to: "NORMAL", fn: "serveClientBlockedOnList")
+                    }
+                    c.unblock()
+                }
+            }
+        }
+    }
+    // snippet.end
+
+    /// Replies null to blocked clients whose time has come. Redis: handleBlockedClientsTimeout,
+    /// replyToBlockedClientTimedOut (src/timeout.c, src/blocked.c)
+    public func handleBlockedClientsTimeout() {
+        if blocking.clients.isEmpty { return }
+        let now = clock.mstime()
+        for c in blocking.clients.values where c.blockTimeoutMs != 0 && c.blockTimeoutMs <= now {
+            unpark(c)
+            let name = c.blockedArgv[0].lowercasedASCII
+            if name == "blpop" || name == "brpop" { c.addReplyNullArray() } else { c.addReplyNull() }
+            if tracer.on(.cmd) {
+                tracer.transition(.cmd, "id=\(c.id) timed out", from: "BLOCKED", to: "NORMAL", fn: "replyToBlockedClientTimedOut")
+            }
+            c.unblock()
+        }
+    }
+}
