@@ -258,19 +258,18 @@ public final class EventLoop {
             // Normally read first, so a reply produced by this read can go out in the same turn.
             // With a barrier the write goes first: Redis uses it to fsync the AOF before replying.
             let invert = fe.mask.contains(.barrier)
-            var fired = 0
             if !invert && fe.mask.contains(.readable) && firedMask.contains(.readable), let r = fe.readProc {
-                r(fd, firedMask); fired += 1
+                r(fd, firedMask)
             }
             // The read handler may have removed or replaced the write handler: look again.
             let after = events[Int(fd)]
             if after.mask.contains(.writable) && firedMask.contains(.writable), let w = after.writeProc {
-                w(fd, firedMask); fired += 1
+                w(fd, firedMask)
             }
             if invert {
                 let again = events[Int(fd)]
                 if again.mask.contains(.readable) && firedMask.contains(.readable), let r = again.readProc {
-                    r(fd, firedMask); fired += 1
+                    r(fd, firedMask)
                 }
             }
             processed += 1
