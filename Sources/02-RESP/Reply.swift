@@ -124,6 +124,16 @@ extension Client {
         t.withUTF8 { addReplyBulk(UnsafeRawBufferPointer($0)) }
     }
 
+    /// A double: `,1.5\r\n` in RESP3, a bulk string in RESP2; "%.17g", `inf` and `-inf` as Redis 6.2
+    /// prints them. Redis: addReplyDouble (src/networking.c)
+    public func addReplyDouble(_ d: Double) {
+        let text = ByteString(g17: d)
+        if resp < 3 { addReplyBulk(text); return }
+        addReply(",")
+        text.withUnsafeBytes { addReplyRaw($0.baseAddress!, count: $0.count) }
+        addReply("\r\n")
+    }
+
     /// A verbatim string (`=` in RESP3, `txt:` format), a bulk string in RESP2. Redis: addReplyVerbatim
     public func addReplyVerbatim(_ s: String) {
         if resp < 3 { addReplyBulk(s); return }

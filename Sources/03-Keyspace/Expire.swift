@@ -177,6 +177,9 @@ extension Keyspace {
         registerExpireCommands(t)
         registerListCommands(t)
         registerBlockingCommands(t)
+        registerHashCommands(t)
+        registerSetCommands(t)
+        registerZSetCommands(t)
     }
 
     /// Moves rehashing along for about 1 ms per database with a table to grow, and shrinks

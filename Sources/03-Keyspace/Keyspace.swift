@@ -19,17 +19,25 @@ import RedisCore
 import RedisRESP
 
 /// A value. Redis: robj (src/server.h), with its type and encoding.
-/// SIMPLIFICATION: strings and lists so far; hashes, sets and sorted sets are on the way.
 public enum RedisObject {
     case string(ByteString)
     /// A list, mutated in place through its reference. Redis: OBJ_LIST
     case list(ListValue)
+    /// A hash: fields and their values. Redis: OBJ_HASH
+    case hash(HashValue)
+    /// A set of distinct strings. Redis: OBJ_SET
+    case set(SetValue)
+    /// A sorted set: members ordered by score. Redis: OBJ_ZSET
+    case zset(ZSetValue)
 
     /// The name TYPE replies with. Redis: typeCommand (src/db.c)
     public var typeName: String {
         switch self {
         case .string: return "string"
         case .list: return "list"
+        case .hash: return "hash"
+        case .set: return "set"
+        case .zset: return "zset"
         }
     }
 
@@ -40,6 +48,9 @@ public enum RedisObject {
             if s.count <= 20, s.int64Value != nil { return "int" }
             return s.count <= 44 ? "embstr" : "raw"
         case .list: return "quicklist"
+        case .hash(let h): return h.encoding
+        case .set(let s): return s.encoding
+        case .zset(let z): return z.encoding
         }
     }
 }

@@ -145,17 +145,7 @@ public final class AppendOnlyFile {
                 let key = db.dict.key(at: i)
                 let when = db.expires.count > 0 ? db.expires[key] : nil
                 if let when, when < now { return }  // already expired: leave it out
-                switch db.dict.value(at: i) {
-                case .string(let s): AOFEncoding.append(["SET", key, s], to: &out)
-                case .list(let l):
-                    // At most 64 elements per RPUSH, as Redis's rewrite does (AOF_REWRITE_ITEMS_PER_CMD).
-                    var i = 0
-                    while i < l.count {
-                        let n = min(64, l.count - i)
-                        AOFEncoding.append(["RPUSH", key] + l.elements.dropFirst(i).prefix(n), to: &out)
-                        i += n
-                    }
-                }
+                AOFRewrite.commands(key: key, value: db.dict.value(at: i)) { AOFEncoding.append($0, to: &out) }
                 if let when { AOFEncoding.append(["PEXPIREAT", key, ByteString(when)], to: &out) }
                 keys += 1
                 if out.count > 1 << 20 { drain() }

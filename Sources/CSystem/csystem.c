@@ -146,3 +146,9 @@ size_t csys_heap_used(void) {
     return 0;
 #endif
 }
+
+/* Redis 6.2: addReplyDouble and the score formatting of t_zset.c, snprintf "%.17g". */
+int csys_fmt_g17(double v, char *out, size_t outlen) {
+    if (isinf(v)) return snprintf(out, outlen, "%s", v > 0 ? "inf" : "-inf");
+    return snprintf(out, outlen, "%.17g", v);
+}

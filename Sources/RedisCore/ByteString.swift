@@ -340,3 +340,16 @@ extension ByteString {
         withUnsafeBytes { ByteString($0.baseAddress! + start, count: length) }
     }
 }
+
+extension ByteString {
+    /// A double in Redis 6.2's form for scores and replies: "%.17g", "inf", "-inf".
+    /// Redis: the snprintf "%.17g" of addReplyDouble (src/networking.c) and zsetConvert… (src/t_zset.c)
+    public init(g17 v: Double) {
+        var buf = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        self = withUnsafeMutableBytes(of: &buf) { b in
+            let p = b.baseAddress!.assumingMemoryBound(to: CChar.self)
+            let n = Int(csys_fmt_g17(v, p, b.count))
+            return ByteString(UnsafeRawBufferPointer(start: b.baseAddress!, count: n))
+        }
+    }
+}

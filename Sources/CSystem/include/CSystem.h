@@ -42,5 +42,9 @@ uint64_t csys_fetch_add(uint64_t *p);
 /// increment is not, -3 if the result is NaN or infinite.
 int csys_incrbyfloat(const char *cur, size_t curlen, const char *incr, size_t incrlen, char *out, size_t outlen);
 
+/// A double as Redis 6.2 prints scores and RESP3 doubles: "%.17g", and "inf" / "-inf".
+/// Returns the length written to out (room for 32 bytes is enough).
+int csys_fmt_g17(double v, char *out, size_t outlen);
+
 /// Bytes currently allocated by malloc (glibc's mallinfo2), or 0 where unknown. INFO used_memory.
 size_t csys_heap_used(void);
