@@ -23,4 +23,35 @@ class InteropTestCase: ProcessTestCase {
         }
         throw XCTSkip(message)
     }
+
+    /// Starts a real redis-server on a free port and waits until it answers.
+    func startRealRedis() throws -> Int {
+        let path = try tool("redis-server")
+        let dir = tempDir()
+        let port = freePort()
+        _ = try launch(path, ["--port", String(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1",
+                              "--dir", dir, "--daemonize", "no"], dir: dir)
+        var up = false
+        _ = waitUntil(10) {
+            guard let c = try? RawClient(port: port) else { return false }
+            up = (try? c.call("PING")) == .simple("PONG")
+            return up
+        }
+        if !up { throw TestSupportError("redis-server did not start on port \(port)") }
+        return port
+    }
+
+    /// Sends each command to both servers, one at a time, and fails the test for every reply that
+    /// differs by a byte.
+    func assertSameReplies(_ commands: [[String]], ours a: RawClient, redis b: RawClient,
+                           file: StaticString = #filePath, line: UInt = #line) throws {
+        for cmd in commands {
+            let args = cmd.map { Array($0.utf8) }
+            let mine = try a.callRaw(args), theirs = try b.callRaw(args)
+            if mine != theirs {
+                XCTFail("\(cmd.joined(separator: " ")): ours \"\(esc(mine))\", redis-server \"\(esc(theirs))\"",
+                        file: file, line: line)
+            }
+        }
+    }
 }
