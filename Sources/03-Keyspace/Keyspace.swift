@@ -109,6 +109,10 @@ public final class Keyspace {
     /// Receives a command to propagate to the AOF and replicas: db and arguments (expired keys
     /// become DEL here). Redis: propagate (src/server.c)
     public var propagate: ((Int, [ByteString]) -> Void)?
+    /// Commands a command asked to propagate in place of its own argv, in order: SPOP with a count
+    /// becomes one SREM per member. call() sends them (wrapped in MULTI/EXEC when there are several)
+    /// and then not the command itself. Redis: server.also_propagate, alsoPropagate (src/server.c)
+    public var alsoPropagated: [(db: Int, argv: [ByteString])] = []
     /// Called when a key is modified (WATCH, in a later chapter). Redis: signalModifiedKey
     public var keyModified: ((Int, ByteString) -> Void)?
     /// Clients parked in BLPOP and friends (Blocking.swift).
@@ -239,6 +243,14 @@ public final class Keyspace {
         delete(db, key)
         stats.expiredKeys += 1
         propagate?(db.id, ["DEL", key])
+    }
+}
+
+extension Keyspace {
+    /// Queues `argv` to be propagated after the running command, instead of the command itself.
+    /// Redis: alsoPropagate + preventCommandPropagation (src/server.c)
+    public func alsoPropagate(_ db: Int, _ argv: [ByteString]) {
+        alsoPropagated.append((db, argv))
     }
 }
 

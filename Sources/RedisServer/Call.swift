@@ -82,7 +82,15 @@ extension Server {
         c.lastCommand = cmd.name
         // Whatever changed the dataset goes to the AOF and the replicas, as executed.
         // (Only an increase: DEBUG LOADAOF resets dirty, and must not be logged itself.)
-        if keyspace.dirty > dirtyBefore {
+        if !keyspace.alsoPropagated.isEmpty {
+            // The command chose what to propagate (SPOP with a count: one SREM per member). More
+            // than one command is wrapped in MULTI/EXEC, so that a replica applies them at once.
+            let ops = keyspace.alsoPropagated
+            keyspace.alsoPropagated.removeAll()
+            if ops.count > 1 { propagate(db: ops[0].db, ["MULTI"]) }
+            for op in ops { propagate(db: op.db, op.argv) }
+            if ops.count > 1 { propagate(db: ops[0].db, ["EXEC"]) }
+        } else if keyspace.dirty > dirtyBefore {
             propagate(db: c.db, c.argv)
         }
         // A push may have made lists ready for clients blocked on them. Redis: the
