@@ -36,6 +36,14 @@ public struct ClientFlags: OptionSet, Sendable {
     /// Waiting in BLPOP and friends: its input is not processed until it is served or times
     /// out. Redis: CLIENT_BLOCKED
     public static let blocked = ClientFlags(rawValue: 1 << 6)
+    /// Between MULTI and EXEC: commands are queued, not run. Redis: CLIENT_MULTI
+    public static let multi = ClientFlags(rawValue: 1 << 7)
+    /// A watched key was modified: the next EXEC fails. Redis: CLIENT_DIRTY_CAS
+    public static let dirtyCAS = ClientFlags(rawValue: 1 << 8)
+    /// A command failed to queue: the next EXEC answers EXECABORT. Redis: CLIENT_DIRTY_EXEC
+    public static let dirtyExec = ClientFlags(rawValue: 1 << 9)
+    /// Subscribed to at least one channel or pattern. Redis: CLIENT_PUBSUB
+    public static let pubsub = ClientFlags(rawValue: 1 << 10)
 }
 
 /// One connection. Redis: client (src/server.h)
@@ -61,6 +69,13 @@ public final class Client {
     public var name: ByteString?
     /// The last command run, for CLIENT LIST. Redis: c->lastcmd
     public var lastCommand = "NULL"
+    /// Commands queued since MULTI, or -1 outside a transaction (CLIENT LIST multi=).
+    /// Redis: c->mstate.count
+    public var multiCount = -1
+    /// Channels and patterns subscribed to (CLIENT LIST sub= psub=). Redis: dictSize(c->pubsub_channels),
+    /// listLength(c->pubsub_patterns)
+    public var channelCount = 0
+    public var patternCount = 0
 
     /// While blocked: the keys it waits on, its db, the blocking command's arguments, and the
     /// unix time in ms when it gives up (0: never). Redis: c->bpop (struct blockingState)
