@@ -81,49 +81,22 @@ extension Keyspace {
     // snippet.scanGenericCommand
     /// SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]. Redis: scanGenericCommand (src/db.c)
     func scanCommand(_ c: Client) {
-        guard let cursorValue = parseScanCursor(c.argv[1]) else { c.addReplyError("ERR invalid cursor"); return }
-        var count = 10
-        var pattern: ByteString?
-        var typeFilter: ByteString?
-        var j = 2
-        while j < c.argv.count {
-            let more = c.argv.count - j - 1
-            if c.argv[j].equalsIgnoringCase("count") && more >= 1 {
-                guard let n = c.argv[j + 1].int64Value else { c.addReplyError(Err.notInteger); return }
-                if n < 1 { c.addReplyError(Err.syntax); return }
-                count = Int(min(n, Int64(Int32.max)))
-                j += 2
-            } else if c.argv[j].equalsIgnoringCase("match") && more >= 1 {
-                pattern = c.argv[j + 1]
-                if pattern == "*" { pattern = nil }
-                j += 2
-            } else if c.argv[j].equalsIgnoringCase("type") && more >= 1 {
-                typeFilter = c.argv[j + 1]
-                j += 2
-            } else {
-                c.addReplyError(Err.syntax); return
-            }
-        }
+        guard let cursor = parseScanCursor(c.argv[1]) else { c.addReplyError("ERR invalid cursor"); return }
+        guard let options = ScanOptions(c, from: 2, allowType: true) else { return }
         let d = db(c)
-        // Collect about `count` keys, visiting at most count*10 buckets (the table may be sparse).
+        // Collect about `count` keys (Scan.swift:/func scanSteps/), a few buckets at a time.
         var keys: [ByteString] = []
-        var cursor = cursorValue
-        var budget = count * 10
-        repeat {
-            cursor = d.dict.scan(cursor) { keys.append(d.dict.key(at: $0)) }
-            budget -= 1
-        } while cursor != 0 && budget > 0 && keys.count < count
+        let next = scanSteps(from: cursor, count: options.count, into: &keys) { cursor, out in
+            d.dict.scan(cursor) { out.append(d.dict.key(at: $0)) }
+        }
         // Filter after collecting, as Redis does: an expired key is deleted on the way.
         keys = keys.filter { k in
-            if let pattern, !k.globMatch(pattern) { return false }
+            if let pattern = options.pattern, !k.globMatch(pattern) { return false }
             if d.expires.count > 0 && expireIfNeeded(d, k) { return false }
-            if let typeFilter, let o = d.dict[k], ByteString(o.typeName) != typeFilter.lowercasedASCII { return false }
+            if let type = options.type, let o = d.dict[k], ByteString(o.typeName) != type.lowercasedASCII { return false }
             return true
         }
-        c.addReplyArrayLen(2)
-        c.addReplyBulk(String(cursor))
-        c.addReplyArrayLen(keys.count)
-        for k in keys { c.addReplyBulk(k) }
+        addReplyScan(c, cursor: next, keys)
     }
     // snippet.end
 
