@@ -24,13 +24,14 @@ class InteropTestCase: ProcessTestCase {
         throw XCTSkip(message)
     }
 
-    /// Starts a real redis-server on a free port and waits until it answers.
-    func startRealRedis() throws -> Int {
+    /// Starts a real redis-server on a free port (with `extraArgs`, e.g. `--enable-debug-command
+    /// yes`) and waits until it answers.
+    func startRealRedis(_ extraArgs: [String] = []) throws -> Int {
         let path = try tool("redis-server")
         let dir = tempDir()
         let port = freePort()
         _ = try launch(path, ["--port", String(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1",
-                              "--dir", dir, "--daemonize", "no"], dir: dir)
+                              "--dir", dir, "--daemonize", "no"] + extraArgs, dir: dir)
         var up = false
         _ = waitUntil(10) {
             guard let c = try? RawClient(port: port) else { return false }
