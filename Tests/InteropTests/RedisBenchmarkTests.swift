@@ -1,5 +1,6 @@
 // The real `redis-benchmark` against our server, pipelined and not: every test must finish,
-// print its result line, and report no error. (Speed is measured by scripts/bench.sh on a
+// print its result line, and report no error; both for the string tests at a larger -n and for
+// redis-benchmark's whole default test set at a small one. (Speed is measured by scripts/bench.sh on a
 // release build; these tests run the debug build and check correctness under load.)
 
 import Foundation
@@ -31,6 +32,63 @@ final class RedisBenchmarkTests: InteropTestCase {
         let c = try RawClient(port: s.port)
         XCTAssertEqual(try c.call("EXISTS", "key:__rand_int__", "counter:__rand_int__"), .integer(2), file: file, line: line)
         XCTAssertTrue(s.isRunning, file: file, line: line)
+    }
+
+    /// The CSV rows of a redis-benchmark run: test name and requests per second.
+    static func results(_ out: String) -> [(test: String, rps: Double)] {
+        out.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: ",").map { $0.trimmingCharacters(in: ["\""]) }
+            guard f.count > 1, let rps = Double(f[1]) else { return nil }
+            return (f[0], rps)
+        }
+    }
+
+    /// redis-benchmark's whole default test set (no -t: PING, SET, GET, INCR, the list pushes and
+    /// pops, SADD, HSET, SPOP, ZADD, ZPOPMIN, LRANGE_100…600, MSET), at pipeline depth `depth`.
+    /// A test that gets an error reply stops redis-benchmark with "Error from server: …" and exit
+    /// status 1, so every test the real redis-server completes must complete against ours too.
+    func benchDefaultSet(depth: Int, requests: Int = 2000, file: StaticString = #filePath, line: UInt = #line) throws {
+        let benchmark = try tool("redis-benchmark")
+        let args = ["-n", String(requests), "-P", String(depth), "-q", "--csv"]
+        // The list of tests is redis-benchmark's own: read it from a run against real Redis.
+        let real = try startRealRedis()
+        let (realStatus, realOut) = try runProgram(benchmark, ["-p", String(real)] + args, timeout: 120)
+        XCTAssertEqual(realStatus, 0, realOut, file: file, line: line)
+        let expected = RedisBenchmarkTests.results(realOut).map(\.test)
+        XCTAssertGreaterThanOrEqual(expected.count, 15, realOut, file: file, line: line)
+        let s = try startServer()
+        let (status, out) = try runProgram(benchmark, ["-p", String(s.port)] + args, timeout: 240)
+        XCTAssertFalse(out.contains("Error from server"), "redis-benchmark -P \(depth) against ours:\n\(out.prefix(500))",
+                       file: file, line: line)
+        XCTAssertFalse(out.contains("WARNING"), out, file: file, line: line)
+        var ours = RedisBenchmarkTests.results(out)
+        if status != 0 {
+            // The run stopped at the first error: run every test alone, so that the failure
+            // names each test that fails (`-t` takes the first word of the CSV name, lowercase;
+            // "LPUSH (needed to benchmark LRANGE)" is what the LRANGE tests run first).
+            ours = []
+            for t in expected where !t.contains("needed") {
+                let name = String(t.prefix { $0 != " " }).lowercased()
+                let (st, o) = try runProgram(benchmark, ["-p", String(s.port), "-t", name] + args, timeout: 120)
+                if st != 0 { XCTFail("-P \(depth) -t \(name): \(o.prefix(300))", file: file, line: line) }
+                ours += RedisBenchmarkTests.results(o)
+            }
+        }
+        for t in expected {
+            guard let row = ours.first(where: { $0.test == t }) else {
+                XCTFail("-P \(depth): no result for \(t)", file: file, line: line); continue
+            }
+            XCTAssertGreaterThan(row.rps, 0, "-P \(depth) \(t)", file: file, line: line)
+        }
+        XCTAssertTrue(s.isRunning, file: file, line: line)
+    }
+
+    func testDefaultTestSetUnpipelined() throws {
+        try benchDefaultSet(depth: 1)
+    }
+
+    func testDefaultTestSetPipelined() throws {
+        try benchDefaultSet(depth: 16)
     }
 
     func testPipelinedBenchmark() throws {
