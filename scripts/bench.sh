@@ -9,11 +9,20 @@
 #      redis, … so that drift on the machine (other load, CPU clock) hits both alike; we report
 #      the median of ROUNDS runs each, and ours/redis. With --trace-cost a third server, built with
 #      -DSWIFT_REDIS_NO_TRACE, joins the rotation: traced/no-trace near 1.00 shows that trace
-#      mode costs nothing when it is off.
+#      mode costs nothing when it is off. The tests cover strings (ping_mbulk … mset), lists
+#      (lpush, lpop, lrange_100, lrange_600), sets (sadd, spop), hashes (hset) and sorted sets
+#      (zadd, zpopmin). A pop (lpop, spop, zpopmin) runs on what the push before it left (no
+#      FLUSHALL in between); redis-benchmark's sadd/zadd add one member again and again (no -r),
+#      so spop and zpopmin mostly answer an empty reply, on both servers alike.
 #   2. Memory per key. 1,000,000 `SET key:%012d <16-byte value>` into a fresh server. Ours: the
 #      growth of the process's resident set (VmRSS in /proc/PID/status), which is what the
 #      machine pays. Redis: both its own `used_memory` (what the allocator handed out) and VmRSS.
 #      The headline ratio is ours(RSS)/redis(used_memory), the number Redis users know.
+#   4. The default set (--default-set, or --sections defaultset; not run otherwise).
+#      redis-benchmark's whole default test list (no -t) with -n DEFAULT_REQUESTS at each depth of
+#      PIPELINES, once against ours and once against redis, with a table and ratio per test.
+#      redis-benchmark stops at the first error reply ("Error from server: …", exit status 1);
+#      such a run is reported as FAILED with that line, and the missing tests show as "-".
 #   3. Latency while the keyspace grows. A fresh server is filled to 3,000,000 keys over one
 #      pipelined connection while a second connection sends `SET probe x`, one at a time, and
 #      times each round trip. A hash table that stops the world to grow (Swift's Dictionary
@@ -23,14 +32,16 @@
 # everything started here is killed on exit. The machine it was written for has 2 cores: one for
 # the server, one for the client, so nothing here runs two servers' loads at once.
 #
-# Usage: scripts/bench.sh [--trace-cost] [--scratch-path DIR] [--no-build] [--sections LIST]
+# Usage: scripts/bench.sh [--trace-cost] [--scratch-path DIR] [--no-build] [--sections LIST] [--default-set]
 #   --trace-cost        also build DIR-notrace with -Xswiftc -DSWIFT_REDIS_NO_TRACE and compare
 #   --scratch-path DIR  SwiftPM scratch path for the release build (default .build; env SCRATCH_PATH)
 #   --no-build          use the binary already in the scratch path(s)
-#   --sections LIST     comma list of throughput,memory,latency (default: all three)
+#   --sections LIST     comma list of throughput,memory,latency,defaultset (default: the first three)
+#   --default-set       only the default set: the same as --sections defaultset
 #
 # Environment (defaults in brackets):
-#   ROUNDS [3]  TESTS [ping_mbulk,set,get,incr,mset]  REQUESTS [200000]  CLIENTS [50]
+#   ROUNDS [3]  TESTS [ping_mbulk,set,get,incr,mset,lpush,lpop,sadd,spop,hset,zadd,zpopmin,lrange_100,lrange_600]
+#   REQUESTS [200000]  CLIENTS [50]  DEFAULT_REQUESTS [100000] (the default set)
 #   PIPELINES ["1 16"]  MEM_KEYS [1000000]  GROW_KEYS [3000000]  GROW_TIMEOUT [300] seconds
 #   BENCH_TIMEOUT [300] seconds per redis-benchmark run   STARTUP_TIMEOUT [30] seconds
 #   REDIS_SERVER [redis-server]   KEEP_TMP=1 keeps the temp dir (logs, raw CSVs)   PIN [0]
@@ -63,6 +74,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) BUILD=0 ;;
         --sections) SECTIONS="$2"; shift ;;
         --sections=*) SECTIONS="${1#*=}" ;;
+        --default-set) SECTIONS="defaultset" ;;
         -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -70,7 +82,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 ROUNDS="${ROUNDS:-3}"
-TESTS="${TESTS:-ping_mbulk,set,get,incr,mset}"
+TESTS="${TESTS:-ping_mbulk,set,get,incr,mset,lpush,lpop,sadd,spop,hset,zadd,zpopmin,lrange_100,lrange_600}"
+DEFAULT_REQUESTS="${DEFAULT_REQUESTS:-100000}"
 REQUESTS="${REQUESTS:-200000}"
 CLIENTS="${CLIENTS:-50}"
 PIPELINES="${PIPELINES:-1 16}"
@@ -291,7 +304,7 @@ if has_section throughput; then
             for i in "${!TEST_LIST[@]}"; do
                 test="${TEST_LIST[$i]}"
                 for label in "${LABELS[@]}"; do
-                    cli "$label" flushall >/dev/null
+                    case "$test" in lpop|rpop|spop|zpopmin) ;; *) cli "$label" flushall >/dev/null ;; esac
                     out=$(printf '%s/%s_P%s_r%s_t%02d.csv' "$RES" "$label" "$depth" "$round" "$i")
                     if ! run timeout "$BENCH_TIMEOUT" $CLIENT_PIN redis-benchmark -h 127.0.0.1 -p "${PORT[$label]}" \
                             -t "$test" -n "$REQUESTS" -c "$CLIENTS" -P "$depth" --csv -q >"$out" 2>"$out.err"; then
@@ -374,6 +387,37 @@ if has_section latency; then
         echo "latency growing to $GROW_KEYS keys: $label max $local_max_ms ms, p99 $local_p99_ms ms ($local_probes probes)$(
             [[ $local_timed_out == 1 ]] && echo ", TIMED OUT at $local_keys keys")" >>"$SUMMARY"
     done <"$LAT"
+    echo "   ($((SECONDS - t0)) s)"
+    echo
+fi
+
+# MARK: - 4. the default set
+
+if has_section defaultset; then
+    t0=$SECONDS
+    echo "== Default set: redis-benchmark (no -t) -n $DEFAULT_REQUESTS -c $CLIENTS -P {${PIPELINES// /,}} --csv"
+    RES="$TMP/defaultset"
+    mkdir -p "$RES"
+    for label in ours redis; do start_server "$label"; done
+    for depth in $PIPELINES; do
+        for label in ours redis; do
+            cli "$label" flushall >/dev/null
+            out="$RES/${label}_P${depth}_r1.csv"
+            s=$SECONDS
+            if ! run timeout "$BENCH_TIMEOUT" $CLIENT_PIN redis-benchmark -h 127.0.0.1 -p "${PORT[$label]}" \
+                    -n "$DEFAULT_REQUESTS" -c "$CLIENTS" -P "$depth" --csv -q >"$out" 2>"$out.err"; then
+                fail "default set -P $depth against $label stopped: $(grep -h -m1 'Error from server' "$out" "$out.err" ||
+                    head -c 200 "$out.err")"
+            elif grep -q 'Error from server' "$out" "$out.err"; then
+                fail "default set -P $depth against $label: $(grep -h -m1 'Error from server' "$out" "$out.err")"
+            fi
+            printf '   -P %-2s %-5s %3d s\n' "$depth" "$label" $((SECONDS - s))
+            check_alive "$label" "the default set at -P $depth"
+        done
+    done
+    for label in ours redis; do stop_server "$label"; done
+    echo
+    python3 "$HERE/bench_table.py" "$RES" --summary-file "$SUMMARY" --summary-label "default set" || fail "no default-set results"
     echo "   ($((SECONDS - t0)) s)"
     echo
 fi
