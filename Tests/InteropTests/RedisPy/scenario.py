@@ -662,20 +662,20 @@ def scenario(rec):
     # pub/sub
     F = "pubsub"
     p = r.pubsub()
-    s(F, "subscribe", lambda: (p.subscribe("ch1", "ch2"), p.get_message(timeout=2), p.get_message(timeout=2))[1:])
-    s(F, "psubscribe", lambda: (p.psubscribe("c*"), p.get_message(timeout=2))[1])
+    s(F, "subscribe", lambda: (p.subscribe("ch1", "ch2"), p.get_message(timeout=1), p.get_message(timeout=1))[1:])
+    s(F, "psubscribe", lambda: (p.psubscribe("c*"), p.get_message(timeout=1))[1])
     s(F, "pubsub numsub", lambda: r2.pubsub_numsub("ch1", "nosuch"))
     s(F, "pubsub numpat", lambda: r2.pubsub_numpat())
     s(F, "pubsub channels", lambda: r2.pubsub_channels(), norm=unordered)  # a dict's order
     s(F, "pubsub channels pattern", lambda: r2.pubsub_channels("ch1*"))
     s(F, "publish", lambda: r2.publish("ch1", "hello"))
-    s(F, "message", lambda: p.get_message(timeout=2))
-    s(F, "pmessage", lambda: p.get_message(timeout=2))
+    s(F, "message", lambda: p.get_message(timeout=1))
+    s(F, "pmessage", lambda: p.get_message(timeout=1))
     s(F, "publish nobody", lambda: r2.publish("zz", "x"))
 
     def sub_ping():
         p.ping()
-        return p.get_message(timeout=2)
+        return p.get_message(timeout=1)
     s(F, "ping while subscribed", sub_ping)
 
     def sub_command():
@@ -693,9 +693,9 @@ def scenario(rec):
         s(F, "get on the subscribed connection", sub_command,
           v62=b"-ERR Can't execute 'get': only (P)SUBSCRIBE / (P)UNSUBSCRIBE / PING / QUIT / RESET"
               b" are allowed in this context\r\n")
-    s(F, "unsubscribe one", lambda: (p.unsubscribe("ch2"), p.get_message(timeout=2))[1])
-    s(F, "punsubscribe", lambda: (p.punsubscribe(), p.get_message(timeout=2))[1])
-    s(F, "unsubscribe all", lambda: (p.unsubscribe(), p.get_message(timeout=2))[1])
+    s(F, "unsubscribe one", lambda: (p.unsubscribe("ch2"), p.get_message(timeout=1))[1])
+    s(F, "punsubscribe", lambda: (p.punsubscribe(), p.get_message(timeout=1))[1])
+    s(F, "unsubscribe all", lambda: (p.unsubscribe(), p.get_message(timeout=1))[1])
     s(F, "numsub after", lambda: r2.pubsub_numsub("ch1"))
     s(F, "close", lambda: p.close())
 
