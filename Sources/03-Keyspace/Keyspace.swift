@@ -106,6 +106,10 @@ public final class Keyspace {
     public var loading = false
     /// The largest string a command may build. Redis: proto-max-bulk-len in checkStringLength
     public var maxStringLength: Int64 = 512 * 1024 * 1024
+    /// Hashes with more fields leave the ziplist encoding. Redis: server.hash_max_ziplist_entries
+    public var hashMaxZiplistEntries = 512
+    /// Hashes with a longer field or value leave the ziplist. Redis: server.hash_max_ziplist_value
+    public var hashMaxZiplistValue = 64
     /// Receives a command to propagate to the AOF and replicas: db and arguments (expired keys
     /// become DEL here). Redis: propagate (src/server.c)
     public var propagate: ((Int, [ByteString]) -> Void)?
