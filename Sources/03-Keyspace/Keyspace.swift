@@ -115,6 +115,9 @@ public final class Keyspace {
     public var alsoPropagated: [(db: Int, argv: [ByteString])] = []
     /// Called when a key is modified (WATCH, in a later chapter). Redis: signalModifiedKey
     public var keyModified: ((Int, ByteString) -> Void)?
+    /// Called before databases are emptied (one, or all with nil), while their keys still exist:
+    /// FLUSHDB touches the watched keys it removes. Redis: signalFlushedDb (src/db.c)
+    public var willEmpty: ((Int?) -> Void)?
     /// Clients parked in BLPOP and friends (Blocking.swift).
     var blocking = BlockingState()
 
@@ -205,6 +208,7 @@ public final class Keyspace {
     /// Redis: emptyDb (src/db.c)
     @discardableResult
     public func empty(_ dbIndex: Int?) -> Int {
+        willEmpty?(dbIndex)
         var removed = 0
         for db in dbs where dbIndex == nil || db.id == dbIndex {
             removed += db.count
