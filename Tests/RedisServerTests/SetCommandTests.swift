@@ -301,3 +301,92 @@ final class SetCommandTests: ServerTestCase {
         }
     }
 }
+
+/// What the set commands write to the AOF, and sets surviving a restart.
+final class SetAOFTests: ServerTestCase {
+    /// `always`: with everysec, a write waits while the last second's fsync is still running
+    /// (as in Redis), so the file could lag a command behind the reply.
+    let aof = ["--appendonly", "yes", "--appendfsync", "always"]
+
+    func cmd(_ args: String...) -> String {
+        "*\(args.count)\r\n" + args.map { "$\($0.utf8.count)\r\n\($0)\r\n" }.joined()
+    }
+
+    /// The bytes the AOF gained while `body` ran.
+    func appended(_ dir: String, _ body: () -> Void) -> String {
+        let before = fileSize(aofPath(dir))
+        body()
+        return String(decoding: aofBytes(dir).dropFirst(max(before, 0)), as: UTF8.self)
+    }
+
+    func testSpopIsWrittenAsWhatItRemoved() throws {
+        let dir = tempDir()
+        let s = try startOnDir(dir, aof)
+        let c = try connect(s)
+        expect(c, "SADD", "s", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", is: ":10\r\n")
+        var one = ""
+        var tail = appended(dir) { one = call(c, "SPOP", "s").string ?? "?" }
+        XCTAssertEqual(tail, cmd("SREM", "s", one), "SPOP key is written as SREM key member")
+
+        var three: [String] = []
+        tail = appended(dir) {
+            guard case .array(let items?) = call(c, "SPOP", "s", "3") else { return }
+            three = items.compactMap(\.string)
+        }
+        XCTAssertEqual(three.count, 3)
+        XCTAssertEqual(tail, cmd("MULTI") + three.map { cmd("SREM", "s", $0) }.joined() + cmd("EXEC"),
+                       "one SREM per popped member, in the reply's order, inside MULTI/EXEC")
+
+        tail = appended(dir) {
+            guard case .array(let items?) = call(c, "SPOP", "s", "1") else { return }
+            one = items.first?.string ?? "?"
+        }
+        XCTAssertEqual(tail, cmd("SREM", "s", one), "a single SREM needs no MULTI")
+
+        tail = appended(dir) {
+            _ = call(c, "SRANDMEMBER", "s")
+            _ = call(c, "SRANDMEMBER", "s", "-3")
+            _ = call(c, "SPOP", "nosuch")
+            _ = call(c, "SPOP", "s", "0")
+            _ = call(c, "SINTERSTORE", "nosuchdst", "nosuch")
+        }
+        XCTAssertEqual(tail, "", "reads and no-ops are not written")
+
+        tail = appended(dir) { XCTAssertEqual(members(c, "SPOP", "s", "100").count, 5) }
+        XCTAssertEqual(tail, cmd("DEL", "s"), "taking the whole set is written as DEL (Redis 6.2; 7.0 may write UNLINK)")
+    }
+
+    func members(_ c: RawClient, _ args: String...) -> [String] {
+        guard case .array(let items?) = (try? c.call(args.map { Array($0.utf8) })) ?? .array(nil) else { return [] }
+        return items.compactMap(\.string)
+    }
+
+    func testSetsSurviveARestart() throws {
+        let dir = tempDir()
+        var s = try startOnDir(dir, aof)
+        var c = try connect(s)
+        let transactions = call(c, "COMMAND", "INFO", "multi") != .array([.bulk(nil)])
+        expect(c, "SADD", "ints", "5", "-1", "300", "7", is: ":4\r\n")
+        expect(c, "SADD", "words", "a", "b", "c", "12", is: ":4\r\n")
+        expect(c, "SREM", "ints", "300", is: ":1\r\n")
+        expect(c, "SMOVE", "words", "ints", "12", is: ":1\r\n")
+        expect(c, "SINTERSTORE", "both", "ints", "words", is: ":0\r\n")
+        expect(c, "SUNIONSTORE", "all", "ints", "words", is: ":7\r\n")
+        expect(c, "SDIFFSTORE", "diff", "all", "words", is: ":4\r\n")
+        _ = call(c, "SPOP", "all")
+        expect(c, "SADD", "gone", "x", "y", is: ":2\r\n")
+        XCTAssertEqual(members(c, "SPOP", "gone", "5").count, 2)
+        if transactions { XCTAssertEqual(members(c, "SPOP", "diff", "2").count, 2) }
+        let before = ["ints", "words", "all", "diff"].map { Set(members(c, "SMEMBERS", $0)) }
+        XCTAssertEqual(s.stop(), 0)
+        s = try startOnDir(dir, aof)
+        c = try connect(s)
+        XCTAssertTrue(s.log.contains("DB loaded from append only file"), s.log)
+        let after = ["ints", "words", "all", "diff"].map { Set(members(c, "SMEMBERS", $0)) }
+        XCTAssertEqual(after, before)
+        XCTAssertEqual(before[0], ["-1", "5", "7", "12"])
+        expect(c, "OBJECT", "ENCODING", "ints", is: "$6\r\nintset\r\n")
+        expect(c, "OBJECT", "ENCODING", "words", is: "$9\r\nhashtable\r\n")
+        expect(c, "EXISTS", "gone", "both", is: ":0\r\n")
+    }
+}
