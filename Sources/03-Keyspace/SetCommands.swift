@@ -354,7 +354,6 @@ extension Keyspace {
         }
     }
 
-    // snippet.sinterGenericCommand
     /// SINTER key…, SINTERSTORE destination key…, SMEMBERS key. Walks the smallest set and keeps
     /// the members that every other set has. A missing key makes the result empty at once, before
     /// the keys after it are even type-checked (Redis 6.2; 7.0 checks them all first).
@@ -388,7 +387,6 @@ extension Keyspace {
         }
         finishSetOperation(c, d, result, store: store)
     }
-    // snippet.end
 
     /// SUNION, SUNIONSTORE, SDIFF, SDIFFSTORE. Missing keys are empty sets; a wrong type anywhere
     /// is an error. The result starts as an intset and converts like any set.
