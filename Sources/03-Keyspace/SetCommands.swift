@@ -378,12 +378,21 @@ extension Keyspace {
         // Smallest first: it bounds the work. (A stable sort, like the merge sort glibc's qsort uses.)
         sets = sets.enumerated().sorted { ($0.element.count, $0.offset) < ($1.element.count, $1.offset) }.map(\.element)
         let smallest = sets[0]
+        let others = sets.dropFirst().filter { $0 !== smallest }
+        guard let store else {
+            // A reply: straight from the smallest set, in its order, without building a set.
+            // (Redis writes the members as it finds them and fills in the count afterwards.)
+            var found: [ByteString] = []
+            smallest.forEach { member in
+                if others.allSatisfy({ $0.contains(member) }) { found.append(member) }
+            }
+            c.addReplySetLen(found.count)
+            for m in found { c.addReplyBulk(m) }
+            return
+        }
         let result = SetValue()
         smallest.forEach { member in
-            for other in sets.dropFirst() where other !== smallest {
-                if !other.contains(member) { return }
-            }
-            result.add(member, maxIntsetEntries: setMaxIntsetEntries)
+            if others.allSatisfy({ $0.contains(member) }) { result.add(member, maxIntsetEntries: setMaxIntsetEntries) }
         }
         finishSetOperation(c, d, result, store: store)
     }
