@@ -35,6 +35,9 @@ extension Err {
 }
 
 extension Keyspace {
+    /// The names SPOP is propagated as, made once rather than on every pop.
+    static let sremName: ByteString = "SREM", delName: ByteString = "DEL"
+
     func registerSetCommands(_ t: CommandTable) {
         unowned(unsafe) let ks = self
         t.register(RedisCommand("sadd", -3, "write use-memory fast @set", 1, 1, 1) { ks.saddCommand($0) })
@@ -202,7 +205,7 @@ extension Keyspace {
         case .none: c.addReplyNull()
         case .set(let s):
             let member = s.removeRandom()
-            c.argv = ["SREM", key, member]
+            c.argv = [Keyspace.sremName, key, member]
             c.addReplyBulk(member)
             if s.count == 0 { delete(d, key) } else { keyModified?(d.id, key) }
             dirty += 1
@@ -231,7 +234,7 @@ extension Keyspace {
             c.addReplySetLen(size)
             s.forEach { c.addReplyBulk($0) }
             delete(d, key)
-            c.argv = ["DEL", key]
+            c.argv = [Keyspace.delName, key]
             dirty += Int64(size)
             return
         }
@@ -243,7 +246,7 @@ extension Keyspace {
             for _ in 0..<count {
                 let member = s.removeRandom()
                 c.addReplyBulk(member)
-                alsoPropagate(d.id, ["SREM", key, member])
+                alsoPropagate(d.id, [Keyspace.sremName, key, member])
             }
         } else {
             // Nearly all: pick the few that stay into a new set, and hand out the old one.
@@ -257,7 +260,7 @@ extension Keyspace {
             }
             s.forEach { member in
                 c.addReplyBulk(member)
-                alsoPropagate(d.id, ["SREM", key, member])
+                alsoPropagate(d.id, [Keyspace.sremName, key, member])
             }
             if let kept { d.dict.setValue(.set(kept), at: d.dict.find(key)) }  // the TTL stays
         }
