@@ -76,6 +76,8 @@ public final class Config {
     public var appendfsync = "everysec"
     /// Load an AOF whose last command was cut short, dropping that command. Redis: aof-load-truncated
     public var aofLoadTruncated = true
+    /// Sets of integers stay intsets up to this many members. Redis: set-max-intset-entries
+    public var setMaxIntsetEntries = 512
     /// `auto`, `epoll`, `kqueue` or `poll`: which event-loop backend to use (SwiftRedis only).
     public var eventLoop = "auto"
 
@@ -140,6 +142,7 @@ public final class Config {
             c.appendfsync = a[0].lowercased()
         }),
         .bool("aof-load-truncated", \.aofLoadTruncated),
+        .int("set-max-intset-entries", \.setMaxIntsetEntries, 0...Int.max),
         ConfigEntry(name: "event-loop", mutable: false, get: { $0.eventLoop }, set: { c, a in
             guard a.count == 1, ["auto", "epoll", "kqueue", "poll"].contains(a[0].lowercased()) else {
                 throw ConfigError("argument must be one of auto, epoll, kqueue, poll")

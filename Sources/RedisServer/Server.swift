@@ -101,6 +101,7 @@ public final class Server {
         net = Networking(loop: loop, config: config, tracer: tracer, logger: logger, clock: clock)
         keyspace = Keyspace(databases: config.databases, clock: clock, tracer: tracer, logger: logger)
         keyspace.maxStringLength = config.protoMaxBulkLen
+        keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
         aof = AppendOnlyFile(config: config, logger: logger, tracer: tracer, clock: clock)
 
         // The dir the server works in: later chapters write their files here.
@@ -178,6 +179,8 @@ public final class Server {
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
+        case "set-max-intset-entries":
+            keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
         default: break
         }
     }
