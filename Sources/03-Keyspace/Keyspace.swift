@@ -108,6 +108,10 @@ public final class Keyspace {
     public var maxStringLength: Int64 = 512 * 1024 * 1024
     /// A set of integers converts to a hash table past this many members. Redis: set-max-intset-entries
     public var setMaxIntsetEntries = 512
+    /// Hashes with more fields leave the ziplist encoding. Redis: server.hash_max_ziplist_entries
+    public var hashMaxZiplistEntries = 512
+    /// Hashes with a longer field or value leave the ziplist. Redis: server.hash_max_ziplist_value
+    public var hashMaxZiplistValue = 64
     /// Receives a command to propagate to the AOF and replicas: db and arguments (expired keys
     /// become DEL here). Redis: propagate (src/server.c)
     public var propagate: ((Int, [ByteString]) -> Void)?

@@ -62,6 +62,12 @@ public final class Config {
     public var effectiveHz: Int { min(max(hz, 1), 500) }
     public var dynamicHz = true
     public var activeRehashing = true
+
+    // MARK: Advanced config: small aggregates in compact encodings (Redis: "ADVANCED CONFIG")
+    /// A hash with more fields becomes a hash table. Redis: hash-max-ziplist-entries (default 512)
+    public var hashMaxZiplistEntries = 512
+    /// A hash with a longer field or value becomes a hash table. Redis: hash-max-ziplist-value
+    public var hashMaxZiplistValue: Int64 = 64
     public var loglevel = LogLevel.notice
     public var logfile = ""
     public var dir = ""
@@ -119,6 +125,8 @@ public final class Config {
         .int("hz", \.hz, 0...Int(Int32.max)),
         .bool("dynamic-hz", \.dynamicHz),
         .bool("activerehashing", \.activeRehashing),
+        .int("hash-max-ziplist-entries", \.hashMaxZiplistEntries, 0...Int.max),
+        .memory("hash-max-ziplist-value", \.hashMaxZiplistValue, 0),
         ConfigEntry(name: "loglevel", mutable: true, get: { $0.loglevel.name }, set: { c, a in
             guard a.count == 1, let l = LogLevel(name: a[0]) else { throw ConfigError("argument(s) must be one of the following: debug, verbose, notice, warning") }
             c.loglevel = l

@@ -102,6 +102,7 @@ public final class Server {
         keyspace = Keyspace(databases: config.databases, clock: clock, tracer: tracer, logger: logger)
         keyspace.maxStringLength = config.protoMaxBulkLen
         keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
+        Server.applyEncodingLimits(config, keyspace)
         aof = AppendOnlyFile(config: config, logger: logger, tracer: tracer, clock: clock)
 
         // The dir the server works in: later chapters write their files here.
@@ -176,6 +177,8 @@ public final class Server {
             net.writeBarrier = aof.state == .on && aof.policy == .always
         case "appendfsync":
             net.writeBarrier = aof.state == .on && aof.policy == .always
+        case "hash-max-ziplist-entries", "hash-max-ziplist-value":
+            Server.applyEncodingLimits(config, keyspace)
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
@@ -183,6 +186,12 @@ public final class Server {
             keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
         default: break
         }
+    }
+
+    /// Hands the compact-encoding limits to the keyspace (at start-up and after CONFIG SET).
+    static func applyEncodingLimits(_ config: Config, _ keyspace: Keyspace) {
+        keyspace.hashMaxZiplistEntries = config.hashMaxZiplistEntries
+        keyspace.hashMaxZiplistValue = Int(clamping: config.hashMaxZiplistValue)
     }
 
     /// Raises the open-files limit to what maxclients needs, or lowers maxclients.
