@@ -106,6 +106,8 @@ public final class Keyspace {
     public var loading = false
     /// The largest string a command may build. Redis: proto-max-bulk-len in checkStringLength
     public var maxStringLength: Int64 = 512 * 1024 * 1024
+    /// When a sorted set leaves the small encoding. Redis: zset-max-ziplist-entries, zset-max-ziplist-value
+    public var zsetLimits = ZSetLimits()
     /// Receives a command to propagate to the AOF and replicas: db and arguments (expired keys
     /// become DEL here). Redis: propagate (src/server.c)
     public var propagate: ((Int, [ByteString]) -> Void)?

@@ -99,6 +99,7 @@ public final class Server {
         net = Networking(loop: loop, config: config, tracer: tracer, logger: logger, clock: clock)
         keyspace = Keyspace(databases: config.databases, clock: clock, tracer: tracer, logger: logger)
         keyspace.maxStringLength = config.protoMaxBulkLen
+        keyspace.zsetLimits = ZSetLimits(entries: config.zsetMaxZiplistEntries, value: config.zsetMaxZiplistValue)
         aof = AppendOnlyFile(config: config, logger: logger, tracer: tracer, clock: clock)
 
         // The dir the server works in: later chapters write their files here.
@@ -162,6 +163,8 @@ public final class Server {
             net.writeBarrier = aof.state == .on && aof.policy == .always
         case "appendfsync":
             net.writeBarrier = aof.state == .on && aof.policy == .always
+        case "zset-max-ziplist-entries", "zset-max-ziplist-value":
+            keyspace.zsetLimits = ZSetLimits(entries: config.zsetMaxZiplistEntries, value: config.zsetMaxZiplistValue)
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
