@@ -428,7 +428,11 @@ extension Keyspace {
         var (lo, hi): (Int, Int)
         if let r = scoreRange { (lo, hi) = z.ranks(r) }
         else if let (a, b) = lex { (lo, hi) = z.ranks(a, b) }
-        else { (lo, hi) = z.ranks(start: start, end: end) }
+        else {
+            (lo, hi) = z.ranks(start: start, end: end)
+            // By rank, REV counts its indexes from the highest score.
+            if rev && lo <= hi { (lo, hi) = (z.count - 1 - hi, z.count - 1 - lo) }
+        }
         // LIMIT counts from the first member in the walk's direction; a negative offset skips all.
         if type != .rank && lo <= hi {
             if offset < 0 || offset > Int64(hi - lo) { hi = lo - 1 } else {
