@@ -374,7 +374,6 @@ extension Keyspace {
     /// How ZRANGE reads its range. Redis: zrange_type (src/t_zset.c)
     enum ZRangeType { case auto, rank, score, lex }
 
-    // snippet.zrangeGenericCommand
     /// ZRANGE key min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES], and the
     /// older commands that are ZRANGE with options fixed: ZREVRANGE (rank, REV), ZRANGEBYSCORE,
     /// ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX. Redis: zrangeGenericCommand (src/t_zset.c)
@@ -425,6 +424,7 @@ extension Keyspace {
         case .none: c.addReply("*0\r\n"); return
         case .zset(let found): z = found
         }
+        // snippet.zrangeGenericCommand
         var (lo, hi): (Int, Int)
         if let r = scoreRange { (lo, hi) = z.ranks(r) }
         else if let (a, b) = lex { (lo, hi) = z.ranks(a, b) }
@@ -449,8 +449,8 @@ extension Keyspace {
             c.addReplyBulk(e.member)
             if withScores { c.addReplyDouble(e.score) }
         }
+        // snippet.end
     }
-    // snippet.end
 
     /// ZCOUNT key min max, ZLEXCOUNT key min max. Redis: zcountCommand, zlexcountCommand
     func zcountCommand(_ c: Client, lex: Bool) {
@@ -511,7 +511,6 @@ extension Keyspace {
 
     // MARK: ZPOPMIN, ZPOPMAX
 
-    // snippet.genericZpopCommand
     /// ZPOPMIN key [count], ZPOPMAX key [count]: member, score, member, score… (a flat array in
     /// RESP3 too, in 6.2). Propagated as it is: which members it pops is determined by the data.
     /// Redis: genericZpopCommand (src/t_zset.c)
@@ -541,7 +540,6 @@ extension Keyspace {
             dirty += Int64(n)
         }
     }
-    // snippet.end
 
     // MARK: ZSCAN
 
@@ -576,7 +574,6 @@ extension Keyspace {
         }
     }
 
-    // snippet.zunionInterGenericCommand
     /// ZUNIONSTORE / ZINTERSTORE destination numkeys key [key …] [WEIGHTS w …]
     /// [AGGREGATE SUM|MIN|MAX]: the size of the result, which replaces the destination. A plain
     /// set counts as a sorted set whose scores are all 1. Redis: zunionInterDiffGenericCommand
@@ -656,7 +653,6 @@ extension Keyspace {
         dirty += 1
         c.addReplyLongLong(Int64(entries.count))
     }
-    // snippet.end
 }
 
 // The names a reader of src/t_zset.c will grep for.
