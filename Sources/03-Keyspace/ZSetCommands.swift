@@ -187,6 +187,14 @@ extension Keyspace {
         return .wrongType
     }
 
+    /// Traces a set leaving the small encoding, a state change worth seeing in class.
+    /// Redis: zsetConvert (src/t_zset.c)
+    func traceConversion(_ d: Database, _ key: ByteString) {
+        if tracer.on(.db) {
+            tracer.transition(.db, "db\(d.id) \(key) encoding", from: "ziplist", to: "skiplist", fn: "zsetConvert")
+        }
+    }
+
     /// Notes a change to the set at `key`, deleting the key when the set became empty.
     func zsetChanged(_ d: Database, _ key: ByteString, _ z: ZSetValue) {
         if z.count == 0 { delete(d, key) } else { keyModified?(d.id, key) }
@@ -281,6 +289,8 @@ extension Keyspace {
             }
         }
         if let z {
+            let wasSmall = !z.isSkiplist
+            defer { if wasSmall && z.isSkiplist { traceConversion(d, key) } }
             for p in 0..<pairs {
                 let (outcome, score) = zsetAdd(z, c.argv[j + 2 * p + 1], pairs == 1 ? single : scores[p], f)
                 switch outcome {
