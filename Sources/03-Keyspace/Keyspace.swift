@@ -112,6 +112,8 @@ public final class Keyspace {
     public var hashMaxZiplistEntries = 512
     /// Hashes with a longer field or value leave the ziplist. Redis: server.hash_max_ziplist_value
     public var hashMaxZiplistValue = 64
+    /// When a sorted set leaves the small encoding. Redis: zset-max-ziplist-entries, zset-max-ziplist-value
+    public var zsetLimits = ZSetLimits()
     /// Receives a command to propagate to the AOF and replicas: db and arguments (expired keys
     /// become DEL here). Redis: propagate (src/server.c)
     public var propagate: ((Int, [ByteString]) -> Void)?

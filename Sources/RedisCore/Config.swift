@@ -86,6 +86,10 @@ public final class Config {
     public var setMaxIntsetEntries = 512
     /// `auto`, `epoll`, `kqueue` or `poll`: which event-loop backend to use (SwiftRedis only).
     public var eventLoop = "auto"
+    /// A sorted set with more members than this leaves the ziplist encoding. Redis: zset-max-ziplist-entries
+    public var zsetMaxZiplistEntries = 128
+    /// A sorted set with a longer member leaves the ziplist encoding. Redis: zset-max-ziplist-value
+    public var zsetMaxZiplistValue = 64
 
     // MARK: Trace mode (SwiftRedis only)
     public var trace = false
@@ -142,6 +146,8 @@ public final class Config {
         }),
         ConfigEntry(name: "save", mutable: true, get: { $0.save }, set: { c, a in c.save = a.joined(separator: " ") }),
         .bool("appendonly", \.appendonly),
+        .int("zset-max-ziplist-entries", \.zsetMaxZiplistEntries, 0...Int.max),
+        .int("zset-max-ziplist-value", \.zsetMaxZiplistValue, 0...Int.max),
         .string("appendfilename", \.appendfilename, mutable: false),
         ConfigEntry(name: "appendfsync", mutable: true, get: { $0.appendfsync }, set: { c, a in
             guard a.count == 1, ["always", "everysec", "no"].contains(a[0].lowercased()) else {

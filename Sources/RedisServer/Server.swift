@@ -103,6 +103,7 @@ public final class Server {
         keyspace.maxStringLength = config.protoMaxBulkLen
         keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
         Server.applyEncodingLimits(config, keyspace)
+        keyspace.zsetLimits = ZSetLimits(entries: config.zsetMaxZiplistEntries, value: config.zsetMaxZiplistValue)
         aof = AppendOnlyFile(config: config, logger: logger, tracer: tracer, clock: clock)
 
         // The dir the server works in: later chapters write their files here.
@@ -179,6 +180,8 @@ public final class Server {
             net.writeBarrier = aof.state == .on && aof.policy == .always
         case "hash-max-ziplist-entries", "hash-max-ziplist-value":
             Server.applyEncodingLimits(config, keyspace)
+        case "zset-max-ziplist-entries", "zset-max-ziplist-value":
+            keyspace.zsetLimits = ZSetLimits(entries: config.zsetMaxZiplistEntries, value: config.zsetMaxZiplistValue)
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
