@@ -110,6 +110,17 @@ extension Keyspace {
     /// Parks `c` until one of `keys` gets an element or `timeout` (unix ms, 0: never) passes.
     /// Redis: blockForKeys (src/blocked.c)
     func block(_ c: Client, on keys: [ByteString], timeout: Int64) {
+        // Inside MULTI (run by EXEC) nobody may wait: the transaction must finish in one go, so
+        // the command answers as if its timeout had passed. Redis: the CLIENT_DENY_BLOCKING
+        // test of blockingPopGenericCommand (src/t_list.c)
+        if c.flags.contains(.multi) {
+            if c.argv[0].equalsIgnoringCase("blpop") || c.argv[0].equalsIgnoringCase("brpop") {
+                c.addReplyNullArray()
+            } else {
+                c.addReplyNull()
+            }
+            return
+        }
         c.flags.insert(.blocked)
         c.blockedKeys = keys
         c.blockedDb = c.db
