@@ -86,6 +86,7 @@ extension Keyspace {
 
     // MARK: - Writes
 
+    // snippet.hsetCommand
     /// HSET key field value [field value …]: the number of new fields; HMSET: OK.
     /// The path redis-benchmark's `hset` test takes: one key lookup, one ziplist search, no copy
     /// of the arguments (`c.argv[2...]` is a slice of the same array). Redis: hsetCommand
@@ -108,6 +109,7 @@ extension Keyspace {
         dirty += Int64((argc - 2) / 2)
         if hmset { c.addReplyOK() } else { c.addReplyLongLong(created) }
     }
+    // snippet.end
 
     /// HSETNX key field value: 1 if the field was set, 0 if it existed. Like Redis, the length
     /// check runs before the existence check, so a long value converts the hash either way.
@@ -147,6 +149,7 @@ extension Keyspace {
         c.addReplyLongLong(deleted)
     }
 
+    // snippet.hincrbyCommand
     /// HINCRBY key field increment: the new value, stored back as decimal text. A missing field
     /// counts as 0. Redis: hincrbyCommand (src/t_hash.c)
     func hincrbyCommand(_ c: Client) {
@@ -166,7 +169,9 @@ extension Keyspace {
         dirty += 1
         c.addReplyLongLong(sum)
     }
+    // snippet.end
 
+    // snippet.hincrbyfloatCommand
     /// HINCRBYFLOAT key field increment: the new value, computed in long double and printed as
     /// INCRBYFLOAT prints it. Propagated as `HSET key field result`: a replica or the AOF then
     /// stores the same bytes, whatever its own floating point does. Redis: hincrbyfloatCommand
@@ -197,6 +202,7 @@ extension Keyspace {
         c.addReplyBulk(result)
         c.argv = ["HSET", key, field, result]
     }
+    // snippet.end
 
     // MARK: - Reads
 
@@ -252,6 +258,7 @@ extension Keyspace {
         }
     }
 
+    // snippet.genericHgetallCommand
     /// HGETALL (a map of field → value; in RESP2 a flat array), HKEYS, HVALS (arrays).
     /// Redis: genericHgetallCommand (src/t_hash.c)
     func hgetallCommand(_ c: Client, fields: Bool, values: Bool) {
@@ -268,6 +275,7 @@ extension Keyspace {
             if values { c.addReplyBulk(v) }
         }
     }
+    // snippet.end
 
     // MARK: - HRANDFIELD
 
@@ -282,6 +290,7 @@ extension Keyspace {
         }
     }
 
+    // snippet.hrandfieldWithCountCommand
     /// HRANDFIELD key count [WITHVALUES]. A positive count: that many *distinct* fields (all of
     /// them if the hash is smaller, in HGETALL's order); a negative one: |count| fields drawn
     /// with replacement, so repeats are possible. With WITHVALUES, RESP2 gets field, value,
@@ -333,6 +342,7 @@ extension Keyspace {
             }
         }
     }
+    // snippet.end
 
     // MARK: - HSCAN
 

@@ -46,6 +46,7 @@ public final class HashValue {
 
     // MARK: - Reading
 
+    // snippet.ziplistFind
     /// The position of `field` in the flat array (always even), or nil. Like ziplistFind with a
     /// skip of 1: compare every second entry, from the front. Redis: ziplistFind (src/ziplist.c)
     @inline(__always)
@@ -58,6 +59,7 @@ public final class HashValue {
         }
         return nil
     }
+    // snippet.end
 
     /// The value of `field`, or nil. Redis: hashTypeGetValue (src/t_hash.c)
     public func get(_ field: ByteString) -> ByteString? {
@@ -95,6 +97,7 @@ public final class HashValue {
 
     // MARK: - Writing
 
+    // snippet.hashTypeTryConversion
     /// Converts to a hash table if any of `args` (the fields and values about to be written) is
     /// longer than `maxValue` bytes. Called before the write, as Redis does, so that a long string
     /// never enters the ziplist. Redis: hashTypeTryConversion (src/t_hash.c)
@@ -105,7 +108,9 @@ public final class HashValue {
             return
         }
     }
+    // snippet.end
 
+    // snippet.hashTypeSet
     /// Sets `field` to `value`; true if the field is new. A ziplist that now has more than
     /// `maxEntries` fields becomes a hash table. Redis: hashTypeSet (src/t_hash.c)
     @discardableResult
@@ -120,6 +125,7 @@ public final class HashValue {
         if flat.count / 2 > maxEntries { convert() }
         return true
     }
+    // snippet.end
 
     /// Removes `field`; true if it was there. Redis: hashTypeDelete (src/t_hash.c)
     @discardableResult
@@ -130,6 +136,7 @@ public final class HashValue {
         return true
     }
 
+    // snippet.hashTypeConvert
     /// Moves every pair from the ziplist into a new hash table; there is no way back.
     /// Redis: hashTypeConvert, hashTypeConvertZiplist (src/t_hash.c)
     public func convert() {
@@ -141,6 +148,7 @@ public final class HashValue {
         table = t
         flat = []
     }
+    // snippet.end
 
     // MARK: - Scanning
 
