@@ -16,8 +16,6 @@
 // Redis: src/t_hash.c (hsetCommand, hsetnxCommand, hgetCommand, hmgetCommand, hdelCommand,
 // hlenCommand, hstrlenCommand, hexistsCommand, genericHgetallCommand, hincrbyCommand,
 // hincrbyfloatCommand, hrandfieldCommand, hrandfieldWithCountCommand, hscanCommand).
-// SIMPLIFICATION: Redis 6.2 creates the key before HINCRBYFLOAT knows whether the result is a
-// number, so `HINCRBYFLOAT new f inf` leaves an empty hash behind; we create it only on success.
 
 import CSystem
 import RedisCore
@@ -27,6 +25,8 @@ extension Err {
     static let hashNotInteger = "ERR hash value is not an integer"
     static let hashNotFloat = "ERR hash value is not a float"
     static let nanOrInfinity = "ERR increment would produce NaN or Infinity"
+    /// HINCRBYFLOAT's increment itself is infinite. Redis: hincrbyfloatCommand (src/t_hash.c)
+    static let incrNanOrInfinity = "ERR value is NaN or Infinity"
     /// HRANDFIELD's count must be negatable. Redis: getRangeLongFromObjectOrReply (src/object.c)
     static let randCountRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
     static let outOfRange = "ERR value is out of range"
@@ -84,6 +84,16 @@ extension Keyspace {
         }
     }
 
+    /// Traces a hash that this command moved out of the ziplist encoding: a state change worth
+    /// seeing in class (Redis itself logs nothing). Redis: hashTypeConvert (src/t_hash.c)
+    @inline(__always)
+    func traceIfConverted(_ d: Database, _ key: ByteString, _ h: HashValue, wasZiplist: Bool) {
+        if wasZiplist && !h.isZiplist && tracer.on(.db) {
+            tracer.transition(.db, "db\(d.id) hash \(key) converted at \(h.count) fields", from: "ziplist",
+                              to: "hashtable", fn: "hashTypeConvert")
+        }
+    }
+
     // MARK: - Writes
 
     // snippet.hsetCommand
@@ -98,6 +108,7 @@ extension Keyspace {
         let d = db(c)
         let key = c.argv[1]
         guard let h = hashForWrite(c, d, key) else { return }
+        let wasZiplist = h.isZiplist
         h.convertIfAnyLonger(than: hashMaxZiplistValue, c.argv[2...])
         var created: Int64 = 0
         var j = 2
@@ -105,6 +116,7 @@ extension Keyspace {
             if h.set(c.argv[j], c.argv[j + 1], maxEntries: hashMaxZiplistEntries) { created += 1 }
             j += 2
         }
+        traceIfConverted(d, key, h, wasZiplist: wasZiplist)
         keyModified?(d.id, key)
         dirty += Int64((argc - 2) / 2)
         if hmset { c.addReplyOK() } else { c.addReplyLongLong(created) }
@@ -118,7 +130,9 @@ extension Keyspace {
         let d = db(c)
         let key = c.argv[1]
         guard let h = hashForWrite(c, d, key) else { return }
+        let wasZiplist = h.isZiplist
         h.convertIfAnyLonger(than: hashMaxZiplistValue, c.argv[2...3])
+        defer { traceIfConverted(d, key, h, wasZiplist: wasZiplist) }
         if h.contains(c.argv[2]) { c.addReply(":0\r\n"); return }
         h.set(c.argv[2], c.argv[3], maxEntries: hashMaxZiplistEntries)
         keyModified?(d.id, key)
@@ -164,7 +178,9 @@ extension Keyspace {
         }
         let (sum, overflow) = value.addingReportingOverflow(incr)
         if overflow { c.addReplyError(Err.overflow); return }
+        let wasZiplist = h.isZiplist
         h.set(field, ByteString(sum), maxEntries: hashMaxZiplistEntries)
+        traceIfConverted(d, key, h, wasZiplist: wasZiplist)
         keyModified?(d.id, key)
         dirty += 1
         c.addReplyLongLong(sum)
@@ -177,26 +193,27 @@ extension Keyspace {
     /// stores the same bytes, whatever its own floating point does. Redis: hincrbyfloatCommand
     func hincrbyfloatCommand(_ c: Client) {
         let incr = c.argv[3]
-        // The increment is checked before the key, as in Redis (a bad number beats WRONGTYPE).
-        if case .failure(.notFloat) = longDoubleSum(nil, incr) { c.addReplyError(Err.notFloat); return }
+        // The increment is checked before the key, as in Redis: a bad number beats WRONGTYPE, and
+        // an infinite one is refused before a missing key is created (Redis 6.2.12 and later; the
+        // empty hash earlier versions left behind crashed the server on its next read).
+        switch longDoubleSum(nil, incr) {
+        case .success: break
+        case .failure(.nanOrInfinity): c.addReplyError(Err.incrNanOrInfinity); return
+        case .failure: c.addReplyError(Err.notFloat); return
+        }
         let d = db(c)
         let key = c.argv[1], field = c.argv[2]
-        var found: HashValue?
-        switch hashLookup(d, key, write: true) {
-        case .wrongType: c.addReplyError(Err.wrongType); return
-        case .hash(let h): found = h
-        case .none: break
-        }
+        guard let h = hashForWrite(c, d, key) else { return }
         let result: ByteString
-        switch longDoubleSum(found?.get(field), incr) {
+        switch longDoubleSum(h.get(field), incr) {
         case .success(let r): result = r
         case .failure(.currentNotFloat): c.addReplyError(Err.hashNotFloat); return
         case .failure(.notFloat): c.addReplyError(Err.notFloat); return
         case .failure(.nanOrInfinity): c.addReplyError(Err.nanOrInfinity); return
         }
-        let h = found ?? HashValue()
-        if found == nil { d.dict.insert(key, .hash(h)) }
+        let wasZiplist = h.isZiplist
         h.set(field, result, maxEntries: hashMaxZiplistEntries)
+        traceIfConverted(d, key, h, wasZiplist: wasZiplist)
         keyModified?(d.id, key)
         dirty += 1
         c.addReplyBulk(result)

@@ -94,7 +94,7 @@ final class HashValueTests: XCTestCase {
         XCTAssertEqual(k.run("HINCRBYFLOAT", "h", "f", "0.5"), "$3\r\n1.5\r\n")
         XCTAssertEqual(k.client.argv, ["HSET", "h", "f", "1.5"])
         XCTAssertEqual(k.ks.dirty, dirty + 1)
-        XCTAssertEqual(k.run("HINCRBYFLOAT", "new", "f", "inf"), "-ERR increment would produce NaN or Infinity\r\n")
+        XCTAssertEqual(k.run("HINCRBYFLOAT", "new", "f", "inf"), "-ERR value is NaN or Infinity\r\n")
         XCTAssertFalse(k.ks.exists(k.db0, "new"), "no empty hash left behind")
     }
 }

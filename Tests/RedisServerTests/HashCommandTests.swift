@@ -63,9 +63,15 @@ final class HashCommandTests: ServerTestCase {
         expect(c, "HINCRBYFLOAT", "h", "n", "1.5", is: "$4\r\n-0.5\r\n")
         expect(c, "HINCRBYFLOAT", "h", "s", "1", is: "-ERR hash value is not a float\r\n")
         expect(c, "HINCRBYFLOAT", "h", "f", "abc", is: "-ERR value is not a valid float\r\n")
-        expect(c, "HINCRBYFLOAT", "h", "f", "inf", is: "-ERR increment would produce NaN or Infinity\r\n")
-        expect(c, "HINCRBYFLOAT", "new", "f", "inf", is: "-ERR increment would produce NaN or Infinity\r\n")
-        expect(c, "EXISTS", "new", is: ":0\r\n")
+        expect(c, "HINCRBYFLOAT", "h", "f", "inf", is: "-ERR value is NaN or Infinity\r\n")
+        expect(c, "HINCRBYFLOAT", "h", "f", "-inf", is: "-ERR value is NaN or Infinity\r\n")
+        expect(c, "HINCRBYFLOAT", "h", "f", "nan", is: "-ERR value is not a valid float\r\n")
+        expect(c, "HINCRBYFLOAT", "new", "f", "inf", is: "-ERR value is NaN or Infinity\r\n")
+        expect(c, "EXISTS", "new", is: ":0\r\n")  // refused before the key is created
+        guard case .bulk(let huge?) = call(c, "HINCRBYFLOAT", "h", "huge", "1.1e4932") else { XCTFail("HINCRBYFLOAT 1.1e4932"); return }
+        XCTAssertEqual(huge.count, 4933)  // 1.1e4932 in long double, all its digits
+        expect(c, "HINCRBYFLOAT", "h", "huge", "1.1e4932", is: "-ERR increment would produce NaN or Infinity\r\n")
+        expect(c, "OBJECT", "ENCODING", "h", is: "$7\r\nziplist\r\n")  // 6.2: HINCRBYFLOAT never converts by length
         expect(c, "SET", "str", "v", is: "+OK\r\n")
         for cmd in [["HSET", "str", "a", "1"], ["HSETNX", "str", "a", "1"], ["HGET", "str", "a"], ["HMGET", "str", "a"],
                     ["HDEL", "str", "a"], ["HLEN", "str"], ["HSTRLEN", "str", "a"], ["HEXISTS", "str", "a"],
