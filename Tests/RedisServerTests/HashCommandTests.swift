@@ -152,6 +152,52 @@ final class HashCommandTests: ServerTestCase {
         expect(c, "COMMAND", "INFO", "hset", is: "*1\r\n*7\r\n$4\r\nhset\r\n:-4\r\n*3\r\n+write\r\n+denyoom\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@write\r\n+@hash\r\n+@fast\r\n")
     }
 
+    /// Arity, flags and key positions as in Redis 6.2's command table (src/server.c).
+    func testCommandTableAsInRedis62() throws {
+        let s = try startServer()
+        let c = try connect(s)
+        let table: [(String, Int64, [String])] = [
+            ("hset", -4, ["write", "denyoom", "fast"]), ("hsetnx", 4, ["write", "denyoom", "fast"]),
+            ("hget", 3, ["readonly", "fast"]), ("hmset", -4, ["write", "denyoom", "fast"]),
+            ("hmget", -3, ["readonly", "fast"]), ("hincrby", 4, ["write", "denyoom", "fast"]),
+            ("hincrbyfloat", 4, ["write", "denyoom", "fast"]), ("hdel", -3, ["write", "fast"]),
+            ("hlen", 2, ["readonly", "fast"]), ("hstrlen", 3, ["readonly", "fast"]),
+            ("hkeys", 2, ["readonly", "sort_for_script"]), ("hvals", 2, ["readonly", "sort_for_script"]),
+            ("hgetall", 2, ["readonly", "random"]), ("hexists", 3, ["readonly", "fast"]),
+            ("hrandfield", -2, ["readonly", "random"]), ("hscan", -3, ["readonly", "random"]),
+        ]
+        for (name, arity, flags) in table {
+            guard case .array(let m?) = call(c, "COMMAND", "INFO", name), case .array(let info?) = m.first,
+                  info.count == 7, case .array(let f?) = info[2] else { XCTFail("COMMAND INFO \(name)"); continue }
+            XCTAssertEqual(info[1], .integer(arity), name)
+            XCTAssertEqual(f.compactMap(\.string), flags, name)
+            XCTAssertEqual(Array(info[3...5]), [.integer(1), .integer(1), .integer(1)], name)
+        }
+    }
+
+    /// Redis 6.2 checks lengths only for the strings a command was given, before it writes:
+    /// HSET and HSETNX convert for a long field or value (HSETNX even when the field exists),
+    /// HINCRBY and HINCRBYFLOAT never do. Each conversion is a traced transition.
+    func testWhatConvertsAndItsTrace() throws {
+        let s = try startServer(["--trace", "yes", "--trace-areas", "db"])
+        let c = try connect(s)
+        let long = String(repeating: "f", count: 65)
+        expect(c, "HSET", "nx", "a", "1", is: ":1\r\n")
+        expect(c, "HSETNX", "nx", "a", long, is: ":0\r\n")
+        expect(c, "OBJECT", "ENCODING", "nx", is: "$9\r\nhashtable\r\n")
+        expect(c, "HINCRBY", "incr", long, "1", is: ":1\r\n")
+        expect(c, "HINCRBYFLOAT", "incr", "p", "115792089237316195423570985008687907853269984665640564039457584007913129639936",
+               is: "$78\r\n115792089237316195423570985008687907853269984665640564039457584007913129639936\r\n")
+        expect(c, "OBJECT", "ENCODING", "incr", is: "$7\r\nziplist\r\n")
+        expect(c, "CONFIG", "SET", "hash-max-ziplist-entries", "2", is: "+OK\r\n")
+        expect(c, "HINCRBY", "incr", "third", "1", is: ":1\r\n")  // the entry limit holds for every write
+        expect(c, "OBJECT", "ENCODING", "incr", is: "$9\r\nhashtable\r\n")
+        let nx = #"db state db0 hash "nx" converted at 1 fields ⇒ ziplist → hashtable ‹hashTypeConvert›"#
+        let incr = #"db state db0 hash "incr" converted at 3 fields ⇒ ziplist → hashtable ‹hashTypeConvert›"#
+        XCTAssertTrue(waitUntil(5) { s.trace.contains(nx) && s.trace.contains(incr) }, s.trace)
+        XCTAssertEqual(s.trace.components(separatedBy: "hashTypeConvert").count, 3, "one line per conversion")
+    }
+
     func testHashesSurviveAnAOFRestart() throws {
         let dir = tempDir()
         var s = try startOnDir(dir, ["--appendonly", "yes", "--appendfsync", "always"])
