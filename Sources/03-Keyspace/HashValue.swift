@@ -127,10 +127,16 @@ public final class HashValue {
     }
     // snippet.end
 
-    /// Removes `field`; true if it was there. Redis: hashTypeDelete (src/t_hash.c)
+    /// Removes `field`; true if it was there. A hash table that is now less than 10% full starts
+    /// shrinking, so that a hash emptied by HDEL does not keep its buckets (or make HSCAN walk
+    /// them). Redis: hashTypeDelete (src/t_hash.c)
     @discardableResult
     public func remove(_ field: ByteString) -> Bool {
-        if let table { return table.remove(field) != nil }
+        if let table {
+            guard table.remove(field) != nil else { return false }
+            if table.needsResize { table.resize() }
+            return true
+        }
         guard let i = flatIndex(field) else { return false }
         flat.removeSubrange(i..<(i + 2))
         return true

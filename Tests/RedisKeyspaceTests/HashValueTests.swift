@@ -64,6 +64,19 @@ final class HashValueTests: XCTestCase {
         XCTAssertEqual(g.encoding, "hashtable")
     }
 
+    func testHashtableShrinksAfterDeletes() {
+        let h = HashValue()
+        for i in 0..<1000 { h.set(ByteString("f\(i)"), "v", maxEntries: 512) }
+        guard let t = h.table else { XCTFail("not a hash table"); return }
+        while t.isRehashing { _ = t.rehash(100) }
+        let big = t.bucketCount
+        for i in 0..<990 { h.remove(ByteString("f\(i)")) }
+        while t.isRehashing { _ = t.rehash(100) }
+        XCTAssertLessThanOrEqual(t.bucketCount, big / 8, "the table shrank")
+        XCTAssertEqual(h.count, 10)
+        XCTAssertEqual(h.get("f995"), "v")
+    }
+
     func testHashtableForEachVisitsEveryPairOnce() {
         let h = HashValue()
         for i in 0..<600 { h.set(ByteString("f\(i)"), ByteString("v\(i)"), maxEntries: 512) }
