@@ -158,6 +158,7 @@ public final class HashValue {
 
     // MARK: - Scanning
 
+    // snippet.hashScanSource
     /// What HSCAN walks: the whole ziplist at once, or the table a few buckets per call.
     /// Redis: the OBJ_ENCODING_ZIPLIST and OBJ_ENCODING_HT branches of scanGenericCommand (src/db.c)
     var scanSource: ScanSource {
@@ -169,6 +170,7 @@ public final class HashValue {
             }
         }
     }
+    // snippet.end
 }
 
 // The names a reader of src/t_hash.c will grep for.
