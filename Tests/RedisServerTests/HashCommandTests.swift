@@ -219,4 +219,26 @@ final class HashCommandTests: ServerTestCase {
         expect(c, "HGETALL", "h", is: "*4\r\n$1\r\na\r\n$3\r\n1.1\r\n$1\r\nc\r\n$1\r\n7\r\n")
         expect(c, "EXISTS", "gone", is: ":0\r\n")
     }
+
+    /// The dump behind CONFIG SET appendonly yes writes a hash as HMSET of at most 64 pairs, in
+    /// HGETALL's order, so a ziplist comes back in the same order. Redis: rewriteHashObject
+    func testAHashInTheDumpIsHMSETOf64Pairs() throws {
+        let dir = tempDir()
+        var s = try startOnDir(dir, [])
+        var c = try connect(s)
+        var args = ["HSET", "h"]
+        for i in (0..<150).reversed() { args += ["f\(i)", "v\(i)"] }
+        XCTAssertEqual(try c.call(args.map { Array($0.utf8) }), .integer(150))
+        let before = try c.callRaw("HGETALL", "h")
+        expect(c, "CONFIG", "SET", "appendonly", "yes", is: "+OK\r\n")
+        let file = String(decoding: aofBytes(dir), as: UTF8.self)
+        XCTAssertEqual(file.components(separatedBy: "*130\r\n$5\r\nHMSET\r\n$1\r\nh\r\n").count - 1, 2, file)
+        XCTAssertEqual(file.components(separatedBy: "*46\r\n$5\r\nHMSET\r\n$1\r\nh\r\n").count - 1, 1, file)
+        XCTAssertTrue(file.contains("$5\r\nHMSET\r\n$1\r\nh\r\n$4\r\nf149\r\n$4\r\nv149\r\n"), "HGETALL's order")
+        XCTAssertEqual(s.stop(), 0)
+        s = try startOnDir(dir, ["--appendonly", "yes"])
+        c = try connect(s)
+        XCTAssertEqual(esc(try c.callRaw("HGETALL", "h")), esc(before))
+        expect(c, "OBJECT", "ENCODING", "h", is: "$7\r\nziplist\r\n")
+    }
 }
