@@ -210,8 +210,10 @@ extension Keyspace {
         let now = clock.mstime()
         for c in blocking.clients.values where c.blockTimeoutMs != 0 && c.blockTimeoutMs <= now {
             unpark(c)
-            let name = c.blockedArgv[0].lowercasedASCII
-            if name == "blpop" || name == "brpop" { c.addReplyNullArray() } else { c.addReplyNull() }
+            // Every list block times out with a null *array*, BLMOVE's too, although BLMOVE's
+            // non-blocking answer on an empty list is a null bulk. Redis: the BLOCKED_LIST case
+            // of replyToBlockedClientTimedOut (src/blocked.c)
+            c.addReplyNullArray()
             if tracer.on(.cmd) {
                 tracer.transition(.cmd, "id=\(c.id) timed out", from: "BLOCKED", to: "NORMAL", fn: "replyToBlockedClientTimedOut")
             }
