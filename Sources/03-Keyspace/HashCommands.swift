@@ -24,11 +24,8 @@ import RedisRESP
 extension Err {
     static let hashNotInteger = "ERR hash value is not an integer"
     static let hashNotFloat = "ERR hash value is not a float"
-    static let nanOrInfinity = "ERR increment would produce NaN or Infinity"
     /// HINCRBYFLOAT's increment itself is infinite. Redis: hincrbyfloatCommand (src/t_hash.c)
     static let incrNanOrInfinity = "ERR value is NaN or Infinity"
-    /// HRANDFIELD's count must be negatable. Redis: getRangeLongFromObjectOrReply (src/object.c)
-    static let randCountRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
     static let outOfRange = "ERR value is out of range"
 }
 
@@ -315,7 +312,7 @@ extension Keyspace {
     /// Redis: hrandfieldWithCountCommand (src/t_hash.c)
     func hrandfieldWithCount(_ c: Client) {
         guard let l = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
-        if l == Int64.min { c.addReplyError(Err.randCountRange); return }
+        if l == Int64.min { c.addReplyError(Err.negatableRange); return }
         let argc = c.argv.count
         if argc > 4 || (argc == 4 && !c.argv[3].equalsIgnoringCase("withvalues")) {
             c.addReplyError(Err.syntax); return
@@ -366,12 +363,7 @@ extension Keyspace {
     /// HSCAN key cursor [MATCH pattern] [COUNT n]: the cursor is checked first, then the key,
     /// then the options, as in Redis. Redis: hscanCommand (src/t_hash.c), scanGenericCommand
     func hscanCommand(_ c: Client) {
-        guard let cursor = parseScanCursor(c.argv[2]) else { c.addReplyError("ERR invalid cursor"); return }
-        switch hashLookup(db(c), c.argv[1], write: false) {
-        case .none: addReplyEmptyScan(c)
-        case .wrongType: c.addReplyError(Err.wrongType)
-        case .hash(let h): scanValueCommand(c, cursor: cursor, h.scanSource, pairs: true)
-        }
+        scanValueCommand(c, pairs: true) { if case .hash(let h) = $0 { return h.scanSource }; return nil }
     }
 }
 

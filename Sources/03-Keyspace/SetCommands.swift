@@ -26,14 +26,6 @@ enum SetLookup {
     case wrongType
 }
 
-extension Err {
-    /// SPOP's count, negative or not a number. Redis: getPositiveLongFromObjectOrReply's default message
-    static let notPositive = "ERR value is out of range, must be positive"
-    /// SRANDMEMBER's count of -2^63, which has no positive counterpart (Redis 7's message; 6.2
-    /// negates it into an undefined value).
-    static let srandmemberRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
-}
-
 extension Keyspace {
     /// The names SPOP is propagated as, made once rather than on every pop.
     static let sremName: ByteString = "SREM", delName: ByteString = "DEL"
@@ -291,7 +283,7 @@ extension Keyspace {
     /// members). Redis: srandmemberWithCountCommand (src/t_set.c)
     func srandmemberWithCountCommand(_ c: Client) {
         guard let l = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
-        if l == Int64.min { c.addReplyError(Err.srandmemberRange); return }
+        if l == Int64.min { c.addReplyError(Err.negatableRange); return }
         let unique = l >= 0
         let count = Int(l.magnitude)
         let s: SetValue
@@ -433,17 +425,7 @@ extension Keyspace {
     /// SSCAN key cursor [MATCH pattern] [COUNT n]. Checks the cursor, then the key, then the
     /// options. An intset is returned whole with cursor 0. Redis: sscanCommand (src/t_set.c)
     func sscanCommand(_ c: Client) {
-        guard let cursor = parseScanCursor(c.argv[2]) else { c.addReplyError("ERR invalid cursor"); return }
-        switch setLookup(db(c), c.argv[1], write: false) {
-        case .wrongType: c.addReplyError(Err.wrongType)
-        case .none: addReplyEmptyScan(c)
-        case .set(let s):
-            if let t = s.table {
-                scanValueCommand(c, cursor: cursor, .table({ cur, out in t.scan(cur) { out.append(t.key(at: $0)) } }), pairs: false)
-            } else {
-                scanValueCommand(c, cursor: cursor, .whole(s.members), pairs: false)
-            }
-        }
+        scanValueCommand(c, pairs: false) { if case .set(let s) = $0 { return s.scanSource }; return nil }
     }
 }
 

@@ -78,6 +78,13 @@ public final class SetValue {
         return (false, lo)
     }
 
+    /// What SSCAN walks: an intset whole, or the table a few buckets per call.
+    /// Redis: the OBJ_SET branches of scanGenericCommand (src/db.c)
+    var scanSource: ScanSource {
+        guard let t = table else { return .whole(members) }
+        return .table { cursor, out in t.scan(cursor) { out.append(t.key(at: $0)) } }
+    }
+
     // MARK: - Membership
 
     /// True if `member` is in the set. A non-integer is never in an intset.

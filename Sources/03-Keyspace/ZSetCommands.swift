@@ -555,19 +555,7 @@ extension Keyspace {
 
     /// ZSCAN key cursor [MATCH pattern] [COUNT n]. Redis: zscanCommand, scanGenericCommand (src/db.c)
     func zscanCommand(_ c: Client) {
-        guard let cursor = parseScanCursor(c.argv[2]) else { c.addReplyError("ERR invalid cursor"); return }
-        switch zsetLookup(db(c), c.argv[1], write: false) {
-        case .wrongType: c.addReplyError(Err.wrongType)
-        case .none: addReplyEmptyScan(c)
-        case .zset(let z):
-            if let d = z.dict {
-                scanValueCommand(c, cursor: cursor, .table({ cur, out in
-                    d.scan(cur) { i in out.append(d.key(at: i)); out.append(ByteString(g17: d.value(at: i))) }
-                }), pairs: true)
-            } else {
-                scanValueCommand(c, cursor: cursor, .whole(z.scanAll()), pairs: true)
-            }
-        }
+        scanValueCommand(c, pairs: true) { if case .zset(let z) = $0 { return z.scanSource }; return nil }
     }
 
     // MARK: ZUNIONSTORE, ZINTERSTORE

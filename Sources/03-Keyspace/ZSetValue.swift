@@ -213,12 +213,19 @@ public final class ZSetValue {
         return z
     }
 
-    /// Every member, and its score as Redis 6.2 formats it, for ZSCAN of a small set.
-    func scanAll() -> [ByteString] {
-        var out: [ByteString] = []
-        out.reserveCapacity(count * 2)
-        forEach { m, s in out.append(m); out.append(ByteString(g17: s)) }
-        return out
+    /// What ZSCAN walks: a small set whole, or the dict a few buckets per call; each member is
+    /// followed by its score as Redis 6.2 formats it. Redis: the OBJ_ZSET branches of
+    /// scanGenericCommand (src/db.c)
+    var scanSource: ScanSource {
+        guard let d = dict else {
+            var out: [ByteString] = []
+            out.reserveCapacity(count * 2)
+            forEach { m, s in out.append(m); out.append(ByteString(g17: s)) }
+            return .whole(out)
+        }
+        return .table { cursor, out in
+            d.scan(cursor) { i in out.append(d.key(at: i)); out.append(ByteString(g17: d.value(at: i))) }
+        }
     }
 }
 

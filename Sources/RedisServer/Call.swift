@@ -106,7 +106,7 @@ extension Server {
             if wrap { propagate(db: ops[0].db, ["MULTI"]) }
             for op in ops { propagate(db: op.db, op.argv) }
             if wrap { propagate(db: ops[0].db, ["EXEC"]) }
-        } else if keyspace.dirty > dirtyBefore && cmd.name != "exec" {
+        } else if keyspace.dirty > dirtyBefore && cmd !== tx.execCommand {
             // (EXEC propagated its commands one by one, and its own EXEC after them.)
             propagate(db: c.db, c.argv)
         }

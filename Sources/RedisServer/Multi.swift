@@ -49,6 +49,8 @@ final class TransactionState {
     var watchers: [Int: [ByteString: [Client]]] = [:]
     /// EXEC is running its queued commands. Redis: server.in_exec
     var inExec = false
+    /// The EXEC command itself, which call() must not propagate (it propagates its commands).
+    var execCommand: RedisCommand?
     /// A MULTI has been propagated for the running EXEC, so an EXEC must follow.
     /// Redis: server.propagate_in_transaction
     var propagatedMulti = false
@@ -59,7 +61,9 @@ extension Server {
         unowned(unsafe) let s = self
         let t = commands
         t.register(RedisCommand("multi", 1, "no-script fast ok-loading ok-stale @transaction", 0, 0, 0) { s.multiCommand($0) })
-        t.register(RedisCommand("exec", 1, "no-script no-slowlog ok-loading ok-stale @transaction", 0, 0, 0) { s.execCommand($0) })
+        let exec = RedisCommand("exec", 1, "no-script no-slowlog ok-loading ok-stale @transaction", 0, 0, 0) { s.execCommand($0) }
+        t.register(exec)
+        tx.execCommand = exec
         t.register(RedisCommand("discard", 1, "no-script fast ok-loading ok-stale @transaction", 0, 0, 0) { s.discardCommand($0) })
         t.register(RedisCommand("watch", -2, "no-script fast ok-loading ok-stale @transaction", 1, -1, 1) { s.watchCommand($0) })
         t.register(RedisCommand("unwatch", 1, "no-script fast ok-loading ok-stale @transaction", 0, 0, 0) { s.unwatchCommand($0) })

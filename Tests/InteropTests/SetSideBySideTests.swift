@@ -115,11 +115,7 @@ final class SetSideBySideTests: InteropTestCase {
         let ours = try startServer()
         let a = try RawClient(port: ours.port), b = try RawClient(port: realPort)
         for c in [a, b] { XCTAssertEqual(try c.call("SET", "str", "v"), .simple("OK")) }
-        for (cmd, reply, reason) in SetSideBySideTests.redis62Only {
-            let mine = try a.callRaw(cmd.map { Array($0.utf8) })
-            XCTAssertEqual(esc(mine), esc(Array(reply.utf8)), "\(cmd.joined(separator: " ")) (\(reason))")
-            XCTAssertFalse(try b.callRaw(cmd.map { Array($0.utf8) }).isEmpty)
-        }
+        try assertRedis62Replies(SetSideBySideTests.redis62Only, ours: a, redis: b)
         // COMMAND INFO: name, arity and key positions are unchanged since 6.2 (7.0 adds fields
         // after the seventh, and moved `random` to a tip).
         for name in ["sadd", "srem", "smove", "sismember", "smismember", "scard", "spop", "srandmember", "sinter",
