@@ -110,6 +110,17 @@ extension Keyspace {
     /// Parks `c` until one of `keys` gets an element or `timeout` (unix ms, 0: never) passes.
     /// Redis: blockForKeys (src/blocked.c)
     func block(_ c: Client, on keys: [ByteString], timeout: Int64) {
+        // Inside MULTI (run by EXEC) nobody may wait: the transaction must finish in one go, so
+        // the command answers as if its timeout had passed. Redis: the CLIENT_DENY_BLOCKING
+        // test of blockingPopGenericCommand (src/t_list.c)
+        if c.flags.contains(.multi) {
+            if c.argv[0].equalsIgnoringCase("blpop") || c.argv[0].equalsIgnoringCase("brpop") {
+                c.addReplyNullArray()
+            } else {
+                c.addReplyNull()
+            }
+            return
+        }
         c.flags.insert(.blocked)
         c.blockedKeys = keys
         c.blockedDb = c.db
@@ -199,8 +210,10 @@ extension Keyspace {
         let now = clock.mstime()
         for c in blocking.clients.values where c.blockTimeoutMs != 0 && c.blockTimeoutMs <= now {
             unpark(c)
-            let name = c.blockedArgv[0].lowercasedASCII
-            if name == "blpop" || name == "brpop" { c.addReplyNullArray() } else { c.addReplyNull() }
+            // Every list block times out with a null *array*, BLMOVE's too, although BLMOVE's
+            // non-blocking answer on an empty list is a null bulk. Redis: the BLOCKED_LIST case
+            // of replyToBlockedClientTimedOut (src/blocked.c)
+            c.addReplyNullArray()
             if tracer.on(.cmd) {
                 tracer.transition(.cmd, "id=\(c.id) timed out", from: "BLOCKED", to: "NORMAL", fn: "replyToBlockedClientTimedOut")
             }

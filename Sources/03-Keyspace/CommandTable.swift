@@ -38,6 +38,9 @@ public struct CommandFlags: OptionSet, Sendable {
     public static let fast = CommandFlags(rawValue: 1 << 14)
     public static let noAuth = CommandFlags(rawValue: 1 << 15)
     public static let mayReplicate = CommandFlags(rawValue: 1 << 16)
+    /// Keys found by a function, not only by first/last/step (ZUNIONSTORE's numkeys). Redis 6.2
+    /// prints `movablekeys` for a command with a getkeys_proc (addReplyCommand, src/server.c).
+    public static let movableKeys = CommandFlags(rawValue: 1 << 17)
 
     /// The words of Redis 6.2's `sflags` strings, and the names COMMAND prints for them.
     /// Redis: populateCommandTableParseFlags (src/server.c), addReplyCommandFlags
@@ -48,7 +51,7 @@ public struct CommandFlags: OptionSet, Sendable {
         ("ok-loading", "loading", .loading), ("ok-stale", "stale", .stale),
         ("no-monitor", "skip_monitor", .skipMonitor), ("no-slowlog", "skip_slowlog", .skipSlowlog),
         ("cluster-asking", "asking", .asking), ("fast", "fast", .fast), ("no-auth", "no_auth", .noAuth),
-        ("may-replicate", "may_replicate", .mayReplicate),
+        ("may-replicate", "may_replicate", .mayReplicate), ("movablekeys", "movablekeys", .movableKeys),
     ]
 
     /// The flag names COMMAND replies with, in Redis's order.

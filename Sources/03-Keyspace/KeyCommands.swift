@@ -81,7 +81,7 @@ extension Keyspace {
     // snippet.scanGenericCommand
     /// SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]. Redis: scanGenericCommand (src/db.c)
     func scanCommand(_ c: Client) {
-        guard let cursor = parseScanCursor(c.argv[1]) else { c.addReplyError("ERR invalid cursor"); return }
+        guard let cursor = parseScanCursorOrReply(c, c.argv[1]) else { return }
         guard let options = ScanOptions(c, from: 2, allowType: true) else { return }
         let d = db(c)
         // Collect about `count` keys (Scan.swift:/func scanSteps/), a few buckets at a time.

@@ -106,6 +106,14 @@ public final class Keyspace {
     public var loading = false
     /// The largest string a command may build. Redis: proto-max-bulk-len in checkStringLength
     public var maxStringLength: Int64 = 512 * 1024 * 1024
+    /// A set of integers converts to a hash table past this many members. Redis: set-max-intset-entries
+    public var setMaxIntsetEntries = 512
+    /// Hashes with more fields leave the ziplist encoding. Redis: server.hash_max_ziplist_entries
+    public var hashMaxZiplistEntries = 512
+    /// Hashes with a longer field or value leave the ziplist. Redis: server.hash_max_ziplist_value
+    public var hashMaxZiplistValue = 64
+    /// When a sorted set leaves the small encoding. Redis: zset-max-ziplist-entries, zset-max-ziplist-value
+    public var zsetLimits = ZSetLimits()
     /// Receives a command to propagate to the AOF and replicas: db and arguments (expired keys
     /// become DEL here). Redis: propagate (src/server.c)
     public var propagate: ((Int, [ByteString]) -> Void)?
@@ -115,6 +123,9 @@ public final class Keyspace {
     public var alsoPropagated: [(db: Int, argv: [ByteString])] = []
     /// Called when a key is modified (WATCH, in a later chapter). Redis: signalModifiedKey
     public var keyModified: ((Int, ByteString) -> Void)?
+    /// Called before databases are emptied (one, or all with nil), while their keys still exist:
+    /// FLUSHDB touches the watched keys it removes. Redis: signalFlushedDb (src/db.c)
+    public var willEmpty: ((Int?) -> Void)?
     /// Clients parked in BLPOP and friends (Blocking.swift).
     var blocking = BlockingState()
 
@@ -205,6 +216,7 @@ public final class Keyspace {
     /// Redis: emptyDb (src/db.c)
     @discardableResult
     public func empty(_ dbIndex: Int?) -> Int {
+        willEmpty?(dbIndex)
         var removed = 0
         for db in dbs where dbIndex == nil || db.id == dbIndex {
             removed += db.count

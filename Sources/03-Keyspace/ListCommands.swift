@@ -85,7 +85,7 @@ extension Keyspace {
         if hasCount {
             // Redis: getPositiveLongFromObjectOrReply, whose one message covers "abc" too.
             guard let n = c.argv[2].int64Value, n >= 0 else {
-                c.addReplyError("ERR value is out of range, must be positive"); return
+                c.addReplyError(Err.notPositive); return
             }
             count = Int(n)
         }
@@ -259,7 +259,7 @@ extension Keyspace {
                 guard let v else { c.addReplyError(Err.notInteger); return }
                 // -Int64.min does not exist; Redis 7.2 refuses it the same way.
                 if v == Int64.min {
-                    c.addReplyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+                    c.addReplyError(Err.negatableRange)
                     return
                 }
                 if v == 0 {

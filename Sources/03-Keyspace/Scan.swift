@@ -82,15 +82,19 @@ extension Keyspace {
         for e in elements { c.addReplyBulk(e) }
     }
 
-    /// HSCAN, SSCAN, ZSCAN once the key was found and its type checked: reads the options,
-    /// collects from `source`, filters by MATCH and replies. `pairs`: elements come two by two
+    /// HSCAN, SSCAN, ZSCAN key cursor [MATCH pattern] [COUNT count], in Redis's order of checks:
+    /// the cursor, then the key and its type, then the options. `source` gives the value's
+    /// elements, or nil when the key holds another type. `pairs`: elements come two by two
     /// (field and value, member and score) and MATCH looks at the first of each pair only.
-    /// Redis: scanGenericCommand with o != NULL (src/db.c)
-    func scanValueCommand(_ c: Client, cursor: UInt64, _ source: ScanSource, pairs: Bool) {
+    /// Redis: hscanCommand, sscanCommand, zscanCommand (src/t_*.c), scanGenericCommand (src/db.c)
+    func scanValueCommand(_ c: Client, pairs: Bool, _ source: (RedisObject) -> ScanSource?) {
+        guard let cursor = parseScanCursorOrReply(c, c.argv[2]) else { return }
+        guard let o = lookupRead(db(c), c.argv[1]) else { addReplyEmptyScan(c); return }
+        guard let from = source(o) else { c.addReplyError(Err.wrongType); return }
         guard let options = ScanOptions(c, from: 3, allowType: false) else { return }
         var elements: [ByteString] = []
         var next: UInt64 = 0
-        switch source {
+        switch from {
         case .whole(let all): elements = all
         case .table(let step): next = scanSteps(from: cursor, count: options.count, into: &elements, step)
         }
@@ -105,6 +109,13 @@ extension Keyspace {
             elements = kept
         }
         addReplyScan(c, cursor: next, elements)
+    }
+
+    /// The cursor argument, or nil after replying `ERR invalid cursor`.
+    /// Redis: parseScanCursorOrReply (src/db.c)
+    func parseScanCursorOrReply(_ c: Client, _ arg: ByteString) -> UInt64? {
+        guard let cursor = parseScanCursor(arg) else { c.addReplyError(Err.invalidCursor); return nil }
+        return cursor
     }
 
     /// The reply for a key that does not exist: an empty, finished scan. Redis: shared.emptyscan

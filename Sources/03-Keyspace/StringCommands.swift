@@ -25,6 +25,12 @@ public enum Err {
     public static let overflow = "ERR increment or decrement would overflow"
     public static let noSuchKey = "ERR no such key"
     public static let tooBig = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    public static let invalidCursor = "ERR invalid cursor"
+    /// A count that must not be negative. Redis: getPositiveLongFromObjectOrReply (src/object.c)
+    public static let notPositive = "ERR value is out of range, must be positive"
+    /// A count that is negated, so LONG_MIN is refused. Redis: getRangeLongFromObjectOrReply
+    public static let negatableRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+    public static let nanOrInfinity = "ERR increment would produce NaN or Infinity"
 }
 
 /// The options of SET and GETEX. Redis: OBJ_SET_NX, OBJ_SET_XX, OBJ_EX… (src/t_string.c)
@@ -339,7 +345,7 @@ extension Keyspace {
         }
         switch n {
         case -1, -2: c.addReplyError(Err.notFloat); return
-        case ..<0: c.addReplyError("ERR increment would produce NaN or Infinity"); return
+        case ..<0: c.addReplyError(Err.nanOrInfinity); return
         default: break
         }
         let result = out.withUnsafeBytes { ByteString($0.baseAddress, count: Int(n)) }

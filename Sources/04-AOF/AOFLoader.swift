@@ -139,10 +139,18 @@ public final class AOFLoader {
             throw AOFLoadError("Bad file format reading the append only file: the file starts with an RDB preamble, which SwiftRedis cannot load yet")
         }
         var validUpTo: Int64 = 0
+        // Where the file was whole before an open MULTI: a transaction the file does not finish
+        // is cut off entirely, so that none of it is applied. Redis: valid_before_multi
+        var validBeforeMulti: Int64? = nil
         var commands = 0
         loop: while true {
             switch next() {
             case .command(let argv):
+                if argv.count == 1 && argv[0].equalsIgnoringCase("multi") {
+                    validBeforeMulti = validUpTo
+                } else if argv.count == 1 && argv[0].equalsIgnoringCase("exec") {
+                    validBeforeMulti = nil
+                }
                 if !execute(argv) {
                     throw AOFLoadError("Unknown command '\(argv[0].stringValue)' reading the append only file")
                 }
@@ -156,8 +164,18 @@ public final class AOFLoader {
                                 fn: "loadAppendOnlyFile")
                 }
             case .end:
-                break loop
+                guard let before = validBeforeMulti else { break loop }
+                // Every command is whole, but the last transaction has no EXEC: treat it like a
+                // short read. Redis: the CLIENT_MULTI test after the loop in loadAppendOnlyFile
+                logger.log(.warning, "Revert incomplete MULTI/EXEC transaction in AOF file")
+                validUpTo = before
+                fallthrough
             case .truncated:
+                // SIMPLIFICATION of a Redis 6.2 quirk: cut inside a transaction, Redis truncates
+                // after the last whole command, leaving a MULTI open at the end of the file, and
+                // the writes it appends later are queued inside that MULTI on the next start, and
+                // then reverted with it. We cut before the MULTI, so later writes stay outside.
+                if let before = validBeforeMulti { validUpTo = before }
                 if truncatedOK {
                     logger.log(.warning, "!!! Warning: short read while loading the AOF file \(path)!!!")
                     logger.log(.warning, "!!! Truncating the AOF at offset \(validUpTo) !!!")

@@ -62,6 +62,12 @@ public final class Config {
     public var effectiveHz: Int { min(max(hz, 1), 500) }
     public var dynamicHz = true
     public var activeRehashing = true
+
+    // MARK: Advanced config: small aggregates in compact encodings (Redis: "ADVANCED CONFIG")
+    /// A hash with more fields becomes a hash table. Redis: hash-max-ziplist-entries (default 512)
+    public var hashMaxZiplistEntries = 512
+    /// A hash with a longer field or value becomes a hash table. Redis: hash-max-ziplist-value
+    public var hashMaxZiplistValue: Int64 = 64
     public var loglevel = LogLevel.notice
     public var logfile = ""
     public var dir = ""
@@ -76,8 +82,14 @@ public final class Config {
     public var appendfsync = "everysec"
     /// Load an AOF whose last command was cut short, dropping that command. Redis: aof-load-truncated
     public var aofLoadTruncated = true
+    /// Sets of integers stay intsets up to this many members. Redis: set-max-intset-entries
+    public var setMaxIntsetEntries = 512
     /// `auto`, `epoll`, `kqueue` or `poll`: which event-loop backend to use (SwiftRedis only).
     public var eventLoop = "auto"
+    /// A sorted set with more members than this leaves the ziplist encoding. Redis: zset-max-ziplist-entries
+    public var zsetMaxZiplistEntries = 128
+    /// A sorted set with a longer member leaves the ziplist encoding. Redis: zset-max-ziplist-value
+    public var zsetMaxZiplistValue = 64
 
     // MARK: Trace mode (SwiftRedis only)
     public var trace = false
@@ -117,6 +129,8 @@ public final class Config {
         .int("hz", \.hz, 0...Int(Int32.max)),
         .bool("dynamic-hz", \.dynamicHz),
         .bool("activerehashing", \.activeRehashing),
+        .int("hash-max-ziplist-entries", \.hashMaxZiplistEntries, 0...Int.max),
+        .memory("hash-max-ziplist-value", \.hashMaxZiplistValue, 0),
         ConfigEntry(name: "loglevel", mutable: true, get: { $0.loglevel.name }, set: { c, a in
             guard a.count == 1, let l = LogLevel(name: a[0]) else { throw ConfigError("argument(s) must be one of the following: debug, verbose, notice, warning") }
             c.loglevel = l
@@ -132,6 +146,8 @@ public final class Config {
         }),
         ConfigEntry(name: "save", mutable: true, get: { $0.save }, set: { c, a in c.save = a.joined(separator: " ") }),
         .bool("appendonly", \.appendonly),
+        .int("zset-max-ziplist-entries", \.zsetMaxZiplistEntries, 0...Int.max),
+        .int("zset-max-ziplist-value", \.zsetMaxZiplistValue, 0...Int.max),
         .string("appendfilename", \.appendfilename, mutable: false),
         ConfigEntry(name: "appendfsync", mutable: true, get: { $0.appendfsync }, set: { c, a in
             guard a.count == 1, ["always", "everysec", "no"].contains(a[0].lowercased()) else {
@@ -140,6 +156,7 @@ public final class Config {
             c.appendfsync = a[0].lowercased()
         }),
         .bool("aof-load-truncated", \.aofLoadTruncated),
+        .int("set-max-intset-entries", \.setMaxIntsetEntries, 0...Int.max),
         ConfigEntry(name: "event-loop", mutable: false, get: { $0.eventLoop }, set: { c, a in
             guard a.count == 1, ["auto", "epoll", "kqueue", "poll"].contains(a[0].lowercased()) else {
                 throw ConfigError("argument must be one of auto, epoll, kqueue, poll")

@@ -2,6 +2,7 @@
 //
 //     processCommand: QUIT? known command? right arity? authenticated?  ── no ─▶ error reply
 //           │ yes
+//           ├──── client in MULTI? ── yes ─▶ queued, +QUEUED (Multi.swift)
 //           ▼
 //     call: fix the clock for this command, run its proc, count calls and microseconds,
 //           and if it changed the dataset, propagate its (possibly rewritten) argv.
@@ -19,7 +20,8 @@ import RedisRESP
 
 extension Server {
     // snippet.processCommand
-    /// Checks a parsed command and runs it. Redis: processCommand (src/server.c)
+    /// Checks a parsed command and runs it, or queues it inside MULTI. Every refusal inside
+    /// MULTI also dooms the transaction (flagTransaction). Redis: processCommand (src/server.c)
     func processCommand(_ c: Client) {
         let name = c.argv[0]
         // QUIT is not in the command table in Redis 6.2: it is handled right here.
@@ -35,34 +37,46 @@ extension Server {
                 args += "`" + String(c.argv[i].stringValue.prefix(128 - args.count)) + "`, "
                 i += 1
             }
+            flagTransaction(c)
             c.addReplyError("ERR unknown command `\(name.stringValue)`, with args beginning with: \(args)")
             return
         }
         guard cmd.acceptsArgumentCount(c.argv.count) else {
-            cmd.rejectedCalls += 1
-            c.addReplyError("ERR wrong number of arguments for '\(cmd.name)' command")
+            reject(c, cmd, "ERR wrong number of arguments for '\(cmd.name)' command")
             return
         }
         if !c.flags.contains(.authenticated) && !cmd.flags.contains(.noAuth) {
-            cmd.rejectedCalls += 1
-            c.addReplyError("NOAUTH Authentication required.")
-            return
-        }
-        if keyspace.loading && !cmd.flags.contains(.loading) {
-            cmd.rejectedCalls += 1
-            c.addReplyError("LOADING Redis is loading the dataset in memory")
+            reject(c, cmd, "NOAUTH Authentication required.")
             return
         }
         // After a failed AOF write, refuse writes (and PING, as Redis does) until one succeeds.
         // Redis: writeCommandsDeniedByDiskError and the MISCONF check in processCommand
         if let err = aof.writeError, cmd.flags.contains(.write) || cmd.name == "ping" {
-            cmd.rejectedCalls += 1
-            c.addReplyError(err)
+            reject(c, cmd, err)
+            return
+        }
+        if keyspace.loading && !cmd.flags.contains(.loading) {
+            reject(c, cmd, "LOADING Redis is loading the dataset in memory")
+            return
+        }
+        if c.flags.contains(.multi) && !runsInsideMulti(cmd) {
+            queueMultiCommand(c, cmd)
             return
         }
         call(c, cmd)
+        // A push (or a whole transaction) may have made lists ready for clients blocked on
+        // them. Redis: handleClientsBlockedOnKeys in processCommand
+        keyspace.serveClientsBlockedOnKeys()
     }
     // snippet.end
+
+    /// Refuses a command with `error`, counting it and dooming an open transaction.
+    /// Redis: rejectCommand, rejectCommandFormat (src/server.c)
+    func reject(_ c: Client, _ cmd: RedisCommand, _ error: String) {
+        cmd.rejectedCalls += 1
+        flagTransaction(c)
+        c.addReplyError(error)
+    }
 
     // snippet.call
     /// Runs a command and does the bookkeeping around it. Redis: call (src/server.c)
@@ -84,23 +98,29 @@ extension Server {
         // (Only an increase: DEBUG LOADAOF resets dirty, and must not be logged itself.)
         if !keyspace.alsoPropagated.isEmpty {
             // The command chose what to propagate (SPOP with a count: one SREM per member). More
-            // than one command is wrapped in MULTI/EXEC, so that a replica applies them at once.
+            // than one command is wrapped in MULTI/EXEC, so that a replica applies them at once
+            // (inside EXEC the transaction's own MULTI already does).
             let ops = keyspace.alsoPropagated
             keyspace.alsoPropagated.removeAll()
-            if ops.count > 1 { propagate(db: ops[0].db, ["MULTI"]) }
+            let wrap = ops.count > 1 && !tx.inExec
+            if wrap { propagate(db: ops[0].db, ["MULTI"]) }
             for op in ops { propagate(db: op.db, op.argv) }
-            if ops.count > 1 { propagate(db: ops[0].db, ["EXEC"]) }
-        } else if keyspace.dirty > dirtyBefore {
+            if wrap { propagate(db: ops[0].db, ["EXEC"]) }
+        } else if keyspace.dirty > dirtyBefore && cmd !== tx.execCommand {
+            // (EXEC propagated its commands one by one, and its own EXEC after them.)
             propagate(db: c.db, c.argv)
         }
-        // A push may have made lists ready for clients blocked on them. Redis: the
-        // handleClientsBlockedOnKeys call in processCommand
-        keyspace.serveClientsBlockedOnKeys()
     }
     // snippet.end
 
     /// Hands a write to every subscriber (AOF, replicas). Redis: propagate (src/server.c)
     func propagate(db: Int, _ argv: [ByteString]) {
+        // The first write inside EXEC opens the transaction in the AOF and on the replicas.
+        // Redis: the in_exec test of propagate, execCommandPropagateMulti (src/multi.c)
+        if tx.inExec && !tx.propagatedMulti {
+            tx.propagatedMulti = true
+            for p in propagators { p(db, ["MULTI"]) }
+        }
         for p in propagators { p(db, argv) }
     }
 }

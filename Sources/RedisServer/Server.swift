@@ -65,6 +65,8 @@ public final class Server {
     /// Redis: propagate() → feedAppendOnlyFile, replicationFeedSlaves
     public var propagators: [(Int, [ByteString]) -> Void] = []
     var metrics = InstantaneousMetrics()
+    /// Transactions and watched keys (Multi.swift).
+    let tx = TransactionState()
 
     /// Builds the server from a command line: `[config-file] [--name value …]`.
     /// Redis: main, loadServerConfig, initServer (src/server.c)
@@ -99,6 +101,9 @@ public final class Server {
         net = Networking(loop: loop, config: config, tracer: tracer, logger: logger, clock: clock)
         keyspace = Keyspace(databases: config.databases, clock: clock, tracer: tracer, logger: logger)
         keyspace.maxStringLength = config.protoMaxBulkLen
+        keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
+        Server.applyEncodingLimits(config, keyspace)
+        keyspace.zsetLimits = ZSetLimits(entries: config.zsetMaxZiplistEntries, value: config.zsetMaxZiplistValue)
         aof = AppendOnlyFile(config: config, logger: logger, tracer: tracer, clock: clock)
 
         // The dir the server works in: later chapters write their files here.
@@ -108,11 +113,22 @@ public final class Server {
 
         keyspace.registerCommands(commands)
         registerServerCommands()
+        registerTransactionCommands()
+        // Every modified key may doom a WATCHer's EXEC. Redis: signalModifiedKey → touchWatchedKey
+        keyspace.keyModified = { [unowned self] db, key in
+            if !self.tx.watchers.isEmpty { self.touchWatchedKey(db, key) }
+        }
+        keyspace.willEmpty = { [unowned self] db in
+            if !self.tx.watchers.isEmpty { self.touchAllWatchedKeys(inDb: db) }
+        }
         keyspace.propagate = { [unowned self] db, argv in self.propagate(db: db, argv) }
         // The AOF subscribes to propagation, as feedAppendOnlyFile does in Redis's propagate().
         propagators.append { [unowned self] db, argv in self.aof.feed(db: db, argv) }
         net.processCommand = { [unowned self] c in self.processCommand(c) }
-        net.onFree = { [unowned self] c in self.keyspace.forgetBlocked(c) }
+        net.onFree = { [unowned self] c in
+            self.keyspace.forgetBlocked(c)
+            self.forgetTransaction(c)
+        }
         config.didChange = { [unowned self] name in self.configChanged(name) }
 
         try net.listen(addresses: config.bind, port: config.port, backlog: config.tcpBacklog)
@@ -162,11 +178,23 @@ public final class Server {
             net.writeBarrier = aof.state == .on && aof.policy == .always
         case "appendfsync":
             net.writeBarrier = aof.state == .on && aof.policy == .always
+        case "hash-max-ziplist-entries", "hash-max-ziplist-value":
+            Server.applyEncodingLimits(config, keyspace)
+        case "zset-max-ziplist-entries", "zset-max-ziplist-value":
+            keyspace.zsetLimits = ZSetLimits(entries: config.zsetMaxZiplistEntries, value: config.zsetMaxZiplistValue)
         case "proto-max-bulk-len":
             keyspace.maxStringLength = config.protoMaxBulkLen
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
+        case "set-max-intset-entries":
+            keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
         default: break
         }
+    }
+
+    /// Hands the compact-encoding limits to the keyspace (at start-up and after CONFIG SET).
+    static func applyEncodingLimits(_ config: Config, _ keyspace: Keyspace) {
+        keyspace.hashMaxZiplistEntries = config.hashMaxZiplistEntries
+        keyspace.hashMaxZiplistValue = Int(clamping: config.hashMaxZiplistValue)
     }
 
     /// Raises the open-files limit to what maxclients needs, or lowers maxclients.
@@ -241,10 +269,12 @@ public final class Server {
             guard let cmd = commands.lookup(argv[0]) else { return false }
             fake.argv = argv
             keyspace.nowMs = clock.mstime()
-            cmd.proc(fake)
+            // A transaction in the file is queued and run by its EXEC, as a client's would be.
+            if fake.flags.contains(.multi) && !runsInsideMulti(cmd) { queueMultiCommand(fake, cmd) } else { cmd.proc(fake) }
             fake.discardOutput()
             return true
         }
+        forgetTransaction(fake)
         keyspace.dirty = 0
         return n
     }

@@ -22,6 +22,7 @@ extension Server {
         t.register(RedisCommand("ping", -1, "ok-stale fast @connection", 0, 0, 0) { s.pingCommand($0) })
         t.register(RedisCommand("echo", 2, "fast @connection", 0, 0, 0) { $0.addReplyBulk($0.argv[1]) })
         t.register(RedisCommand("auth", -2, "no-auth no-script ok-loading ok-stale fast @connection", 0, 0, 0) { s.authCommand($0) })
+        t.register(RedisCommand("hello", -1, "no-auth no-script fast no-monitor ok-loading ok-stale @connection", 0, 0, 0) { s.helloCommand($0) })
         t.register(RedisCommand("command", -1, "ok-loading ok-stale random @connection", 0, 0, 0) { s.commandCommand($0) })
         t.register(RedisCommand("info", -1, "ok-loading ok-stale random @dangerous", 0, 0, 0) { s.infoCommand($0) })
         t.register(RedisCommand("config", -2, "admin ok-loading ok-stale no-script", 0, 0, 0) { s.configCommand($0) })
@@ -54,13 +55,12 @@ extension Server {
             c.addReplyError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
             return
         }
-        let user = c.argv.count == 3 ? c.argv[1].stringValue : "default"
-        let pass = c.argv[c.argv.count - 1]
-        if user == "default" && (config.requirepass.isEmpty || pass == ByteString(config.requirepass)) {
+        let user = c.argv.count == 3 ? c.argv[1] : ByteString("default")
+        if checkCredentials(user: user, password: c.argv[c.argv.count - 1]) {
             c.flags.insert(.authenticated)
             c.addReplyOK()
         } else {
-            c.addReplyError("WRONGPASS invalid username-password pair or user is disabled.")
+            c.addReplyError(Err.wrongPass)
         }
     }
 

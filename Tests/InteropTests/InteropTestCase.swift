@@ -55,4 +55,23 @@ class InteropTestCase: ProcessTestCase {
             }
         }
     }
+
+    /// The cases where SwiftRedis answers as Redis 6.2 and the installed Redis 7.0 answers
+    /// otherwise on purpose: each of our replies must be the 6.2 reply given, and the real server
+    /// must still answer something. Returns the real server's replies, in order.
+    @discardableResult
+    func assertRedis62Replies(_ cases: [(command: [String], reply: String, reason: String)],
+                              ours a: RawClient, redis b: RawClient,
+                              file: StaticString = #filePath, line: UInt = #line) throws -> [[UInt8]] {
+        var theirs: [[UInt8]] = []
+        for (cmd, reply, reason) in cases {
+            let args = cmd.map { Array($0.utf8) }
+            let mine = try a.callRaw(args)
+            XCTAssertEqual(esc(mine), esc(Array(reply.utf8)), "\(cmd.joined(separator: " ")) (\(reason))", file: file, line: line)
+            let real = try b.callRaw(args)
+            XCTAssertFalse(real.isEmpty, cmd.joined(separator: " "), file: file, line: line)
+            theirs.append(real)
+        }
+        return theirs
+    }
 }

@@ -209,8 +209,17 @@ final class ConfigTests: XCTestCase {
     func testConfigGetGlob() {
         let c = Config()
         func names(_ p: String) -> [String] { c.get(pattern: ByteString(p)).map(\.0) }
-        XCTAssertEqual(names("*max*"), ["maxclients", "proto-max-bulk-len"])
-        XCTAssertEqual(c.get(pattern: "*max*").map(\.1), ["10000", "536870912"])
+        // Every option with "max" in its name, in table order (the encodings' *-max-* options
+        // of the aggregate types are among them).
+        let maxNames = names("*max*")
+        XCTAssertEqual(maxNames, Config.table.map(\.name).filter { $0.contains("max") })
+        XCTAssertEqual(maxNames.filter { $0 == "maxclients" || $0 == "proto-max-bulk-len" }, ["maxclients", "proto-max-bulk-len"])
+        XCTAssertEqual(c.get(pattern: "m*x*").map(\.1), ["10000"])
+        XCTAssertEqual(c.get(pattern: "proto-max-bulk-len").map(\.1), ["536870912"])
+        // Patterns that the types' encoding limits (zset-max-ziplist-entries…) do not match.
+        XCTAssertEqual(names("*o-max*"), ["proto-max-bulk-len"])
+        XCTAssertEqual(c.get(pattern: "max*").map(\.1), ["10000"])
+        XCTAssertEqual(names("zset-max-*"), ["zset-max-ziplist-entries", "zset-max-ziplist-value"])
         XCTAssertEqual(names("PORT"), ["port"])   // case-insensitive, as Redis
         XCTAssertEqual(names("?ort"), ["port"])
         XCTAssertEqual(names("trace-f*"), ["trace-format", "trace-file"])

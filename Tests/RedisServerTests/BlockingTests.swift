@@ -118,13 +118,14 @@ final class BlockingTests: ServerTestCase {
         elapsed = Date().timeIntervalSince(t0)
         XCTAssertGreaterThanOrEqual(elapsed, 0.15)
         XCTAssertLessThanOrEqual(elapsed, 1.5)
-        // BLMOVE and BRPOPLPUSH time out with a null bulk.
+        // BLMOVE and BRPOPLPUSH time out with a null array too, as every list block does in
+        // Redis (replyToBlockedClientTimedOut), not with the null bulk of their non-blocking form.
         t0 = Date()
-        expect(c, "BLMOVE", "q", "d", "LEFT", "RIGHT", "0.2", is: "$-1\r\n")
+        expect(c, "BLMOVE", "q", "d", "LEFT", "RIGHT", "0.2", is: "*-1\r\n")
         elapsed = Date().timeIntervalSince(t0)
         XCTAssertGreaterThanOrEqual(elapsed, 0.15)
         XCTAssertLessThanOrEqual(elapsed, 1.5)
-        expect(c, "BRPOPLPUSH", "q", "d", "0.2", is: "$-1\r\n")
+        expect(c, "BRPOPLPUSH", "q", "d", "0.2", is: "*-1\r\n")
         XCTAssertEqual(infoField(c, "clients", "blocked_clients"), "0")
         expect(c, "EXISTS", "d", is: ":0\r\n")
     }

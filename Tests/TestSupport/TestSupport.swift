@@ -137,14 +137,34 @@ public final class ServerProcess {
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 }
 
-/// A RESP value as it came off the wire.
+/// A RESP value as it came off the wire: every RESP2 and RESP3 type.
 public indirect enum RESPValue: Equatable, CustomStringConvertible {
     case simple(String)
     case error(String)
     case integer(Int64)
     case bulk([UInt8]?)
     case array([RESPValue]?)
-    /// Any RESP3 type, kept with its first byte and raw text.
+    /// RESP3 `_`.
+    case null
+    /// RESP3 `,1.5` (`inf`, `-inf`, `nan`), kept as written.
+    case double(String)
+    /// RESP3 `#t` / `#f`.
+    case boolean(Bool)
+    /// RESP3 `(123…`, kept as written.
+    case bigNumber(String)
+    /// RESP3 `!len` error with a binary-safe body.
+    case blobError([UInt8])
+    /// RESP3 `=len` verbatim string: the three-letter format and the text.
+    case verbatim(String, [UInt8])
+    /// RESP3 `%n`: key, value, key, value…
+    case map([RESPValue])
+    /// RESP3 `~n`.
+    case set([RESPValue])
+    /// RESP3 `|n`: attribute pairs, and the reply they describe.
+    case attribute([RESPValue], RESPValue)
+    /// RESP3 `>n`: an out-of-band push (pub/sub messages).
+    case push([RESPValue])
+    /// A type byte no version of RESP has, with the rest of its line.
     case other(UInt8, String)
 
     public var description: String {
@@ -156,6 +176,16 @@ public indirect enum RESPValue: Equatable, CustomStringConvertible {
         case .bulk(let b?): return "\"" + RESPEscape.escape(b, limit: 200) + "\""
         case .array(nil): return "(nil array)"
         case .array(let a?): return "[" + a.map(\.description).joined(separator: ", ") + "]"
+        case .null: return "(null)"
+        case .double(let d): return "(double) " + d
+        case .boolean(let b): return b ? "(true)" : "(false)"
+        case .bigNumber(let n): return "(big number) " + n
+        case .blobError(let b): return "(blob error) " + RESPEscape.escape(b, limit: 200)
+        case .verbatim(let f, let b): return "(verbatim \(f)) \"" + RESPEscape.escape(b, limit: 200) + "\""
+        case .map(let kv): return "{" + stride(from: 0, to: kv.count - 1, by: 2).map { "\(kv[$0]): \(kv[$0 + 1])" }.joined(separator: ", ") + "}"
+        case .set(let a): return "~[" + a.map(\.description).joined(separator: ", ") + "]"
+        case .attribute(let kv, let v): return "|" + RESPValue.map(kv).description + " " + v.description
+        case .push(let a): return ">[" + a.map(\.description).joined(separator: ", ") + "]"
         case .other(let t, let s): return String(UnicodeScalar(t)) + s
         }
     }
@@ -165,6 +195,7 @@ public indirect enum RESPValue: Equatable, CustomStringConvertible {
         switch self {
         case .bulk(let b?): return String(decoding: b, as: UTF8.self)
         case .simple(let s): return s
+        case .verbatim(_, let b): return String(decoding: b, as: UTF8.self)
         default: return nil
         }
     }
@@ -278,37 +309,55 @@ public final class RawClient {
         return true
     }
 
-    /// Parses one reply from `b[pos...]`; nil if incomplete.
+    /// Parses one reply from `b[pos...]`; nil if incomplete. Every RESP2 and RESP3 type.
     public static func parse(_ b: [UInt8], _ pos: inout Int) -> RESPValue? {
         guard pos < b.count else { return nil }
         guard let cr = b[pos...].firstIndex(of: 13), cr + 1 < b.count else { return nil }
         let type = b[pos]
         let line = String(decoding: b[(pos + 1)..<cr], as: UTF8.self)
         var p = cr + 2
-        switch type {
-        case UInt8(ascii: "+"): pos = p; return .simple(line)
-        case UInt8(ascii: "-"): pos = p; return .error(line)
-        case UInt8(ascii: ":"): pos = p; return .integer(Int64(line) ?? 0)
-        case UInt8(ascii: "$"):
-            let n = Int(line) ?? -1
-            if n < 0 { pos = p; return .bulk(nil) }
-            guard b.count >= p + n + 2 else { return nil }
-            pos = p + n + 2
-            return .bulk(Array(b[p..<(p + n)]))
-        case UInt8(ascii: "*"):
-            let n = Int(line) ?? -1
-            if n < 0 { pos = p; return .array(nil) }
-            var items: [RESPValue] = []
-            for _ in 0..<n {
-                guard let v = parse(b, &p) else { return nil }
-                items.append(v)
-            }
-            pos = p
-            return .array(items)
-        default:
-            pos = p
-            return .other(type, line)
+        let n = Int(line) ?? -1
+        func blob() -> [UInt8]? {
+            guard n >= 0, b.count >= p + n + 2 else { return nil }
+            defer { p += n + 2 }
+            return Array(b[p..<(p + n)])
         }
+        func items(_ count: Int) -> [RESPValue]? {
+            var out: [RESPValue] = []
+            for _ in 0..<max(count, 0) {
+                guard let v = parse(b, &p) else { return nil }
+                out.append(v)
+            }
+            return out
+        }
+        let v: RESPValue
+        switch type {
+        case UInt8(ascii: "+"): v = .simple(line)
+        case UInt8(ascii: "-"): v = .error(line)
+        case UInt8(ascii: ":"): v = .integer(Int64(line) ?? 0)
+        case UInt8(ascii: "$"):
+            if n < 0 { v = .bulk(nil) } else { guard let d = blob() else { return nil }; v = .bulk(d) }
+        case UInt8(ascii: "*"):
+            if n < 0 { v = .array(nil) } else { guard let a = items(n) else { return nil }; v = .array(a) }
+        case UInt8(ascii: "_"): v = .null
+        case UInt8(ascii: ","): v = .double(line)
+        case UInt8(ascii: "#"): v = .boolean(line == "t")
+        case UInt8(ascii: "("): v = .bigNumber(line)
+        case UInt8(ascii: "!"): guard let d = blob() else { return nil }; v = .blobError(d)
+        case UInt8(ascii: "="):
+            guard let d = blob() else { return nil }
+            v = .verbatim(String(decoding: d.prefix(3), as: UTF8.self), Array(d.dropFirst(4)))
+        case UInt8(ascii: "%"): guard let a = items(2 * n) else { return nil }; v = .map(a)
+        case UInt8(ascii: "~"): guard let a = items(n) else { return nil }; v = .set(a)
+        case UInt8(ascii: ">"): guard let a = items(n) else { return nil }; v = .push(a)
+        case UInt8(ascii: "|"):
+            // The attribute comes first; the reply it annotates follows it.
+            guard let a = items(2 * n), let r = parse(b, &p) else { return nil }
+            v = .attribute(a, r)
+        default: v = .other(type, line)
+        }
+        pos = p
+        return v
     }
 }
 
