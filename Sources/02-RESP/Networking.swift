@@ -185,6 +185,32 @@ public final class Networking {
         listeners.removeAll()
     }
 
+    // MARK: - Protected mode
+
+    /// Whether protected mode turns a new connection away: the mode is on, no `bind` was given
+    /// (Redis then listens on every interface), the default user needs no password, and the peer
+    /// is not the loopback address. Redis: clientAcceptHandler (src/networking.c)
+    public static func protectedModeRefuses(protectedMode: Bool, bindGiven: Bool, passwordSet: Bool,
+                                            peerIP: String) -> Bool {
+        protectedMode && !bindGiven && !passwordSet && peerIP != "127.0.0.1" && peerIP != "::1"
+    }
+
+    /// What a refused connection reads before it is closed: Redis 6.2's text, word for word, since
+    /// it is what a user searching the web for the error will find explained.
+    public static let protectedModeDenial =
+        "-DENIED Redis is running in protected mode because protected mode is enabled, no bind address was "
+        + "specified, no authentication password is requested to clients. In this mode connections are only "
+        + "accepted from the loopback interface. If you want to connect from external computers to Redis you "
+        + "may adopt one of the following solutions: 1) Just disable protected mode sending the command "
+        + "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+        + "the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. "
+        + "Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected "
+        + "mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then "
+        + "restarting the server. 3) If you started the server manually just for testing, restart it with the "
+        + "'--protected-mode no' option. 4) Setup a bind address or an authentication password. NOTE: You only "
+        + "need to do one of the above things in order for the server to start accepting connections from the "
+        + "outside.\r\n"
+
     // MARK: - Accepting
 
     /// The listening socket is readable: accept every waiting connection.
@@ -210,6 +236,17 @@ public final class Networking {
                 close(cfd)
                 stats.rejectedConnections += 1
                 if tracer.on(.net) { tracer.emit(.net, .event, "reject fd=\(cfd) \(address) maxclients", fn: "acceptCommonHandler") }
+                continue
+            }
+            // Protected mode: a server open to every interface with no password talks only to
+            // its own machine, and tells anyone else why.
+            if Networking.protectedModeRefuses(protectedMode: config.protectedMode, bindGiven: config.bindGiven,
+                                               passwordSet: !config.requirepass.isEmpty, peerIP: ip) {
+                let err = Networking.protectedModeDenial.utf8
+                _ = Array(err).withUnsafeBufferPointer { write(cfd, $0.baseAddress, $0.count) }
+                close(cfd)
+                stats.rejectedConnections += 1
+                if tracer.on(.net) { tracer.emit(.net, .event, "reject fd=\(cfd) \(address) protected-mode", fn: "clientAcceptHandler") }
                 continue
             }
             var one: Int32 = 1

@@ -43,6 +43,11 @@ public final class Config {
     /// SIMPLIFICATION: Redis 6.2 with no `bind` line listens on every interface and relies on
     /// protected mode; SwiftRedis listens on loopback unless told otherwise.
     public var bind = ["127.0.0.1"]
+    /// Whether `bind` was set (in the config file, on the command line). Redis 6.2's protected
+    /// mode applies only without one, since Redis then listens on every interface; ours listens on
+    /// loopback, so without `bind` every peer is the loopback address and protected mode never
+    /// refuses anyone. Redis: server.bindaddr_count == 0
+    public var bindGiven = false
     public var tcpBacklog = 511
     public var timeout = 0
     public var tcpKeepalive = 300
@@ -116,7 +121,7 @@ public final class Config {
     nonisolated(unsafe) public static let table: [ConfigEntry] = [
         .int("port", \.port, 0...65535, mutable: false),
         ConfigEntry(name: "bind", mutable: false, get: { $0.bind.joined(separator: " ") },
-                    set: { c, args in c.bind = args }),
+                    set: { c, args in c.bind = args; c.bindGiven = true }),
         .int("tcp-backlog", \.tcpBacklog, 0...Int(Int32.max), mutable: false),
         .int("timeout", \.timeout, 0...Int(Int32.max)),
         .int("tcp-keepalive", \.tcpKeepalive, 0...Int(Int32.max)),
