@@ -1,4 +1,4 @@
-// Blocking list operations: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH.
+// Blocking operations: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH on lists, BZPOPMIN, BZPOPMAX on sorted sets.
 //
 // A client that pops from an empty list can ask to wait. The server cannot wait for it: it has
 // thousands of other clients. So the client is *parked*: it is written down as waiting on its
@@ -16,7 +16,8 @@
 //
 // Redis: blockForKeys, signalKeyAsReady, handleClientsBlockedOnKeys, serveClientBlockedOnList,
 // unblockClient, replyToBlockedClientTimedOut (src/blocked.c), blockingPopGenericCommand,
-// blmoveGenericCommand (src/t_list.c).
+// blmoveGenericCommand (src/t_list.c), bzpopMinMaxCommand, genericZpopCommand (src/t_zset.c),
+// serveClientBlockedOnSortedSet (src/blocked.c).
 // SIMPLIFICATION: timeouts are checked in beforeSleep by scanning the blocked clients (Redis
 // keeps them in a radix tree sorted by time); the cron wakes the loop at least `hz` times a
 // second, so a timeout fires within 1000/hz ms of its time.
@@ -42,6 +43,8 @@ extension Keyspace {
         t.register(RedisCommand("brpop", -3, "write no-script @list @blocking", 1, -2, 1) { ks.blockingPop($0, front: false) })
         t.register(RedisCommand("brpoplpush", 4, "write use-memory no-script @list @blocking", 1, 2, 1) { ks.blockingMove($0) })
         t.register(RedisCommand("blmove", 6, "write use-memory no-script @list @blocking", 1, 2, 1) { ks.blockingMove($0) })
+        t.register(RedisCommand("bzpopmin", -3, "write no-script fast @sortedset @blocking", 1, -2, 1) { ks.blockingZPop($0, max: false) })
+        t.register(RedisCommand("bzpopmax", -3, "write no-script fast @sortedset @blocking", 1, -2, 1) { ks.blockingZPop($0, max: true) })
     }
 
     /// Clients blocked right now (INFO blocked_clients).
@@ -106,6 +109,41 @@ extension Keyspace {
         }
     }
 
+    /// BZPOPMIN key [key …] timeout, BZPOPMAX: pop the lowest (highest) scored member of the first
+    /// non-empty sorted set, answering `[key, member, score]`, or wait. Redis: bzpopMinMaxCommand
+    func blockingZPop(_ c: Client, max: Bool) {
+        guard let timeout = blockTimeout(c, c.argv[c.argv.count - 1]) else { return }
+        let d = db(c)
+        let keys = Array(c.argv[1..<(c.argv.count - 1)])
+        for key in keys {
+            switch zsetLookup(d, key, write: true) {
+            case .wrongType: c.addReplyError(Err.wrongType); return
+            case .none: continue
+            case .zset(let z):
+                popOneScored(c, d, key, z, max: max)
+                // Propagated as the plain pop it was.
+                c.argv = [max ? "ZPOPMAX" : "ZPOPMIN", key]
+                return
+            }
+        }
+        block(c, on: keys, timeout: timeout)
+    }
+
+    /// Pops one end of `z` for `c`: a flat array of key, member and score, in RESP3 too.
+    /// Redis: genericZpopCommand with emitkey (src/t_zset.c)
+    func popOneScored(_ c: Client, _ d: Database, _ key: ByteString, _ z: ZSetValue, max: Bool) {
+        let rank = max ? z.count - 1 : 0
+        c.addReplyArrayLen(3)
+        c.addReplyBulk(key)
+        z.forEach(ranks: rank, rank, reverse: max) { e in
+            c.addReplyBulk(e.member)
+            c.addReplyDouble(e.score)
+        }
+        z.removeRanks(rank, rank)
+        zsetChanged(d, key, z)
+        dirty += 1
+    }
+
     // snippet.blockForKeys
     /// Parks `c` until one of `keys` gets an element or `timeout` (unix ms, 0: never) passes.
     /// Redis: blockForKeys (src/blocked.c)
@@ -114,7 +152,7 @@ extension Keyspace {
         // the command answers as if its timeout had passed. Redis: the CLIENT_DENY_BLOCKING
         // test of blockingPopGenericCommand (src/t_list.c)
         if c.flags.contains(.multi) {
-            if c.argv[0].equalsIgnoringCase("blpop") || c.argv[0].equalsIgnoringCase("brpop") {
+            if !c.argv[0].equalsIgnoringCase("blmove") && !c.argv[0].equalsIgnoringCase("brpoplpush") {
                 c.addReplyNullArray()
             } else {
                 c.addReplyNull()
@@ -158,7 +196,8 @@ extension Keyspace {
 
     // snippet.serveClientsBlockedOnKeys
     /// Serves clients blocked on keys that became ready, oldest client first, as long as the
-    /// lists have elements. Redis: handleClientsBlockedOnKeys, serveClientBlockedOnList
+    /// keys have elements. Redis: handleClientsBlockedOnKeys, serveClientBlockedOnList,
+    /// serveClientBlockedOnSortedSet
     public func serveClientsBlockedOnKeys() {
         while !blocking.ready.isEmpty {
             let batch = blocking.ready
@@ -166,14 +205,26 @@ extension Keyspace {
             blocking.readySet.removeAll()
             for (dbIndex, key) in batch {
                 let d = dbs[dbIndex]
-                while let c = blocking.waiting[dbIndex]?[key]?.first,
-                      case .list(let l)? = lookupWrite(d, key), l.count > 0 {
+                // A key serves the clients that wait for its type: a list the list blocks, a
+                // sorted set BZPOPMIN and BZPOPMAX, oldest first, while it has elements.
+                while let waiters = blocking.waiting[dbIndex]?[key], let o = lookupWrite(d, key) {
+                    var next: Client? = nil
+                    switch o {
+                    case .list(let l) where l.count > 0: next = waiters.first { !Keyspace.waitsForZSet($0) }
+                    case .zset(let z) where z.count > 0: next = waiters.first { Keyspace.waitsForZSet($0) }
+                    default: break
+                    }
+                    guard let c = next else { break }
                     unpark(c)
                     let argv = c.blockedArgv
                     let name = argv[0].lowercasedASCII
                     let saved = c.argv, savedDb = c.db
                     c.db = dbIndex
-                    if name == "blpop" || name == "brpop" {
+                    if case .zset(let z) = o {
+                        let max = name == "bzpopmax"
+                        popOneScored(c, d, key, z, max: max)
+                        propagate?(dbIndex, [max ? "ZPOPMAX" : "ZPOPMIN", key])
+                    } else if case .list(let l) = o, name == "blpop" || name == "brpop" {
                         let front = name == "blpop"
                         let value = (front ? l.popFront() : l.popBack())!
                         c.addReplyArrayLen(2)
@@ -194,7 +245,8 @@ extension Keyspace {
                     c.argv = saved
                     c.db = savedDb
                     if tracer.on(.cmd) {
-                        tracer.transition(.cmd, "id=\(c.id) served from \(key)", from: "BLOCKED", to: "NORMAL", fn: "serveClientBlockedOnList")
+                        tracer.transition(.cmd, "id=\(c.id) served from \(key)", from: "BLOCKED", to: "NORMAL",
+                                          fn: Keyspace.waitsForZSet(c) ? "serveClientBlockedOnSortedSet" : "serveClientBlockedOnList")
                     }
                     c.unblock()
                 }
@@ -203,6 +255,11 @@ extension Keyspace {
     }
     // snippet.end
 
+    /// Whether a blocked client waits for a sorted set (BZPOPMIN, BZPOPMAX) rather than a list.
+    static func waitsForZSet(_ c: Client) -> Bool {
+        c.blockedArgv.first.map { $0.count == 8 && ($0.lowercasedASCII == "bzpopmin" || $0.lowercasedASCII == "bzpopmax") } ?? false
+    }
+
     /// Replies null to blocked clients whose time has come. Redis: handleBlockedClientsTimeout,
     /// replyToBlockedClientTimedOut (src/timeout.c, src/blocked.c)
     public func handleBlockedClientsTimeout() {
@@ -210,9 +267,9 @@ extension Keyspace {
         let now = clock.mstime()
         for c in blocking.clients.values where c.blockTimeoutMs != 0 && c.blockTimeoutMs <= now {
             unpark(c)
-            // Every list block times out with a null *array*, BLMOVE's too, although BLMOVE's
-            // non-blocking answer on an empty list is a null bulk. Redis: the BLOCKED_LIST case
-            // of replyToBlockedClientTimedOut (src/blocked.c)
+            // Every list and sorted-set block times out with a null *array*, BLMOVE's too,
+            // although BLMOVE's non-blocking answer on an empty list is a null bulk. Redis: the
+            // BLOCKED_LIST and BLOCKED_ZSET case of replyToBlockedClientTimedOut (src/blocked.c)
             c.addReplyNullArray()
             if tracer.on(.cmd) {
                 tracer.transition(.cmd, "id=\(c.id) timed out", from: "BLOCKED", to: "NORMAL", fn: "replyToBlockedClientTimedOut")

@@ -285,6 +285,7 @@ extension Keyspace {
                 let tooLong = zsetLimits.maxZiplistEntries == 0 || c.argv[j + 1].count > zsetLimits.maxZiplistValue
                 let fresh = ZSetValue(skiplist: tooLong)
                 d.dict.insert(key, .zset(fresh))
+                signalKeyAsReady(d.id, key)  // BZPOPMIN may wait for it. Redis: dbAdd
                 z = fresh
             }
         }
@@ -648,6 +649,7 @@ extension Keyspace {
         var entries = order.map { ZEntry($0, result[$0]!) }
         entries.sort { Skiplist.before($0.score, $0.member, $1.score, $1.member) }
         setKey(d, dest, .zset(ZSetValue.build(sorted: entries, zsetLimits)))
+        signalKeyAsReady(d.id, dest)
         dirty += 1
         c.addReplyLongLong(Int64(entries.count))
     }
