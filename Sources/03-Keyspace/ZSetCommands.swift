@@ -159,8 +159,12 @@ extension Keyspace {
         t.register(RedisCommand("zremrangebyscore", 4, "write @sortedset", 1, 1, 1) { ks.zremrangeCommand($0, .score) })
         t.register(RedisCommand("zremrangebyrank", 4, "write @sortedset", 1, 1, 1) { ks.zremrangeCommand($0, .rank) })
         t.register(RedisCommand("zremrangebylex", 4, "write @sortedset", 1, 1, 1) { ks.zremrangeCommand($0, .lex) })
-        t.register(RedisCommand("zunionstore", -4, "write use-memory @sortedset movablekeys", 1, 1, 1) { ks.zsetStoreCommand($0, union: true) })
-        t.register(RedisCommand("zinterstore", -4, "write use-memory @sortedset movablekeys", 1, 1, 1) { ks.zsetStoreCommand($0, union: false) })
+        t.register(RedisCommand("zunionstore", -4, "write use-memory @sortedset movablekeys", 1, 1, 1) { ks.zsetStoreCommand($0, .union, store: true) })
+        t.register(RedisCommand("zinterstore", -4, "write use-memory @sortedset movablekeys", 1, 1, 1) { ks.zsetStoreCommand($0, .inter, store: true) })
+        t.register(RedisCommand("zdiffstore", -4, "write use-memory @sortedset movablekeys", 1, 1, 1) { ks.zsetStoreCommand($0, .diff, store: true) })
+        t.register(RedisCommand("zunion", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .union, store: false) })
+        t.register(RedisCommand("zinter", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .inter, store: false) })
+        t.register(RedisCommand("zdiff", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .diff, store: false) })
         t.register(RedisCommand("zrange", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .auto, reverse: nil) })
         t.register(RedisCommand("zrangebyscore", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .score, reverse: false) })
         t.register(RedisCommand("zrevrangebyscore", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .score, reverse: true) })
@@ -559,10 +563,13 @@ extension Keyspace {
         scanValueCommand(c, pairs: true) { if case .zset(let z) = $0 { return z.scanSource }; return nil }
     }
 
-    // MARK: ZUNIONSTORE, ZINTERSTORE
+    // MARK: ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZUNION, ZINTER, ZDIFF
 
     /// How the scores of one member in several inputs combine. Redis: REDIS_AGGR_SUM/MIN/MAX
     enum Aggregate { case sum, min, max }
+
+    /// Which members a set operation keeps. Redis: SET_OP_UNION, SET_OP_INTER, SET_OP_DIFF
+    enum ZSetOp { case union, inter, diff }
 
     /// Combines two scores; a sum of inf and -inf is 0, not NaN. Redis: zunionInterAggregate
     static func aggregate(_ a: Double, _ b: Double, _ how: Aggregate) -> Double {
@@ -574,20 +581,25 @@ extension Keyspace {
     }
 
     /// ZUNIONSTORE / ZINTERSTORE destination numkeys key [key …] [WEIGHTS w …]
-    /// [AGGREGATE SUM|MIN|MAX]: the size of the result, which replaces the destination. A plain
-    /// set counts as a sorted set whose scores are all 1. Redis: zunionInterDiffGenericCommand
-    func zsetStoreCommand(_ c: Client, union: Bool) {
-        let name = union ? "zunionstore" : "zinterstore"
-        guard let numkeys = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
+    /// [AGGREGATE SUM|MIN|MAX]: the size of the result, which replaces the destination. ZDIFFSTORE
+    /// destination numkeys key [key …]: the members of the first not in the others. Without a
+    /// destination (ZUNION, ZINTER, ZDIFF numkeys key … [WITHSCORES]) the result is the reply, as
+    /// ZRANGE would give it. A plain set counts as a sorted set whose scores are all 1.
+    /// Redis: zunionInterDiffGenericCommand (src/t_zset.c)
+    func zsetStoreCommand(_ c: Client, _ op: ZSetOp, store: Bool) {
+        let name = c.argv[0].lowercasedASCII.stringValue
+        let numkeysAt = store ? 2 : 1
+        guard let numkeys = c.argv[numkeysAt].int64Value else { c.addReplyError(Err.notInteger); return }
         if numkeys < 1 { c.addReplyError("ERR at least 1 input key is needed for \(name)"); return }
-        if numkeys > Int64(c.argv.count - 3) { c.addReplyError(Err.syntax); return }
+        if numkeys > Int64(c.argv.count - numkeysAt - 1) { c.addReplyError(Err.syntax); return }
         let n = Int(numkeys)
         let d = db(c)
         // Each input, as (member → score) with its size; nil for a missing key (an empty set).
         var inputs: [(members: [ByteString: Double], size: Int, index: Int)] = []
         for i in 0..<n {
             var m: [ByteString: Double] = [:]
-            switch lookupWrite(d, c.argv[3 + i]) {
+            let key = c.argv[numkeysAt + 1 + i]
+            switch store ? lookupWrite(d, key) : lookupRead(d, key) {
             case nil: break
             case .zset(let z)?: m.reserveCapacity(z.count); z.forEach { m[$0] = $1 }
             case .set(let s)?: m.reserveCapacity(s.count); s.forEach { m[$0] = 1.0 }
@@ -597,32 +609,43 @@ extension Keyspace {
         }
         var weights = [Double](repeating: 1, count: n)
         var how = Aggregate.sum
-        var j = 3 + n
+        var withScores = false
+        var j = numkeysAt + 1 + n
         while j < c.argv.count {
             let remaining = c.argv.count - j
-            if remaining >= n + 1 && c.argv[j].equalsIgnoringCase("weights") {
+            if op != .diff && remaining >= n + 1 && c.argv[j].equalsIgnoringCase("weights") {
                 for i in 0..<n {
                     guard let w = parseScore(c.argv[j + 1 + i]) else { c.addReplyError(Err.weightNotFloat); return }
                     weights[i] = w
                 }
                 j += n + 1
-            } else if remaining >= 2 && c.argv[j].equalsIgnoringCase("aggregate") {
+            } else if op != .diff && remaining >= 2 && c.argv[j].equalsIgnoringCase("aggregate") {
                 let a = c.argv[j + 1]
                 if a.equalsIgnoringCase("sum") { how = .sum }
                 else if a.equalsIgnoringCase("min") { how = .min }
                 else if a.equalsIgnoringCase("max") { how = .max }
                 else { c.addReplyError(Err.syntax); return }
                 j += 2
+            } else if !store && c.argv[j].equalsIgnoringCase("withscores") {
+                withScores = true
+                j += 1
             } else {
                 c.addReplyError(Err.syntax); return
             }
         }
-        // Smallest input first, as Redis does (it changes the order of a sum's additions).
-        inputs.sort { $0.size != $1.size ? $0.size < $1.size : $0.index < $1.index }
+        // Smallest input first, as Redis does (it changes the order of a sum's additions); a
+        // difference keeps the first input first.
+        if op != .diff { inputs.sort { $0.size != $1.size ? $0.size < $1.size : $0.index < $1.index } }
         func weighted(_ s: Double, _ i: Int) -> Double { let v = weights[inputs[i].index] * s; return v.isNaN ? 0 : v }
         var result: [ByteString: Double] = [:]
         var order: [ByteString] = []
-        if union {
+        if op == .diff {
+            outer: for (m, s) in inputs[0].members {
+                for i in inputs.indices.dropFirst() where inputs[i].members[m] != nil { continue outer }
+                result[m] = s
+                order.append(m)
+            }
+        } else if op == .union {
             for i in inputs.indices {
                 for (m, s) in inputs[i].members {
                     let v = weighted(s, i)
@@ -640,14 +663,24 @@ extension Keyspace {
                 order.append(m)
             }
         }
+        var entries = order.map { ZEntry($0, result[$0]!) }
+        entries.sort { Skiplist.before($0.score, $0.member, $1.score, $1.member) }
+        if !store {
+            let pairs = withScores && c.resp >= 3
+            c.addReplyArrayLen(withScores && !pairs ? entries.count * 2 : entries.count)
+            for e in entries {
+                if pairs { c.addReplyArrayLen(2) }
+                c.addReplyBulk(e.member)
+                if withScores { c.addReplyDouble(e.score) }
+            }
+            return
+        }
         let dest = c.argv[1]
-        if result.isEmpty {
+        if entries.isEmpty {
             c.addReply(":0\r\n")
             if delete(d, dest) { dirty += 1 }
             return
         }
-        var entries = order.map { ZEntry($0, result[$0]!) }
-        entries.sort { Skiplist.before($0.score, $0.member, $1.score, $1.member) }
         setKey(d, dest, .zset(ZSetValue.build(sorted: entries, zsetLimits)))
         signalKeyAsReady(d.id, dest)
         dirty += 1

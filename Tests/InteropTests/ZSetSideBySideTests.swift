@@ -74,6 +74,15 @@ final class ZSetSideBySideTests: InteropTestCase {
         // ZPOPMIN, ZPOPMAX
         ["ZADD", "p", "1", "a", "2", "b", "3", "c", "4", "d"], ["ZPOPMIN", "p"], ["ZPOPMAX", "p"], ["ZPOPMIN", "p", "0"], 
         ["ZPOPMIN", "p", "1", "2"], ["ZPOPMAX", "p", "10"], ["EXISTS", "p"], ["ZPOPMIN", "nosuch"], ["ZPOPMAX", "nosuch", "3"], ["ZPOPMIN"],
+        // ZUNION, ZINTER, ZDIFF, ZDIFFSTORE
+        ["ZADD", "u1", "1", "a", "2", "b", "3", "c"], ["ZADD", "u2", "10", "b", "20", "d"], ["SADD", "us", "a", "d"],
+        ["ZUNION", "2", "u1", "u2"], ["ZUNION", "2", "u1", "u2", "WITHSCORES"], ["ZUNION", "3", "u1", "u2", "us", "WEIGHTS", "1", "2", "3", "WITHSCORES"],
+        ["ZUNION", "2", "u1", "u2", "AGGREGATE", "MAX", "WITHSCORES"], ["ZINTER", "2", "u1", "u2", "WITHSCORES"], ["ZINTER", "2", "u1", "us"],
+        ["ZINTER", "2", "u1", "nosuch"], ["ZDIFF", "2", "u1", "u2"], ["ZDIFF", "2", "u1", "u2", "WITHSCORES"], ["ZDIFF", "3", "u1", "u2", "us", "WITHSCORES"],
+        ["ZDIFF", "1", "nosuch"], ["ZDIFF", "2", "u1", "u2", "WEIGHTS", "1", "1"], ["ZDIFF", "2", "u1", "u2", "AGGREGATE", "SUM"],
+        ["ZDIFFSTORE", "ud", "2", "u1", "u2"], ["ZRANGE", "ud", "0", "-1", "WITHSCORES"], ["ZDIFFSTORE", "ud", "2", "u1", "u1"], ["EXISTS", "ud"],
+        ["ZDIFFSTORE", "ud", "2", "u1", "u2", "WITHSCORES"], ["ZUNIONSTORE", "ud", "1", "u1", "WITHSCORES"], 
+        ["ZINTER", "3", "u1", "u2"], ["ZUNION", "x", "u1"], ["ZUNION", "1", "str"], ["ZDIFF", "2", "u1", "str"], ["ZUNION", "1"], ["ZDIFF", "1", "u1", "FOO"],
         // BZPOPMIN, BZPOPMAX: the forms that answer at once, and a timeout
         ["ZADD", "bz", "1", "a", "2", "b", "3", "c"], ["BZPOPMIN", "nosuch", "bz", "0"], ["BZPOPMAX", "bz", "0"],
         ["BZPOPMIN", "bz", "0.01"], ["BZPOPMIN", "bz", "0.01"], ["EXISTS", "bz"], ["BZPOPMIN", "str", "0"], ["BZPOPMAX", "bz", "x"],
@@ -104,6 +113,8 @@ final class ZSetSideBySideTests: InteropTestCase {
     /// Our 6.2 replies where Redis 7.0 replies differently on purpose; not byte-compared.
     static let redis62Only: [(command: [String], reply: String, reason: String)] = [
         (["OBJECT", "ENCODING", "small"], "$7\r\nziplist\r\n", "Redis 7.0 keeps small sorted sets in a listpack"),
+        (["ZUNION", "0", "u1"], "-ERR at least 1 input key is needed for zunion\r\n", "Redis 7.0 quotes the name: 'zunion' command"),
+        (["ZDIFF", "0", "u1"], "-ERR at least 1 input key is needed for zdiff\r\n", "Redis 7.0 quotes the name: 'zdiff' command"),
         (["ZPOPMIN", "small", "-1"], "*0\r\n", "Redis 7.0 rejects a negative count (value is out of range, must be positive)"),
         (["ZPOPMIN", "small", "abc"], "-ERR value is not an integer or out of range\r\n",
          "Redis 7.0 answers \"value is out of range, must be positive\""),
@@ -137,6 +148,8 @@ final class ZSetSideBySideTests: InteropTestCase {
             ["ZINCRBY", "z", "1", "a"], ["ZADD", "z", "INCR", "1", "a"], ["ZADD", "z", "NX", "INCR", "1", "a"],
             ["ZRANGE", "z", "0", "-1", "WITHSCORES"], ["ZRANGEBYSCORE", "z", "-inf", "+inf", "WITHSCORES"],
             ["ZREVRANGE", "z", "0", "-1", "WITHSCORES"], ["ZRANGE", "z", "0", "-1"], ["ZSCAN", "z", "0"], ["ZPOPMIN", "z"], ["ZPOPMIN", "nosuch"],
+            ["ZADD", "u1", "1", "a", "2.5", "b"], ["ZADD", "u2", "3", "b"], ["ZUNION", "2", "u1", "u2", "WITHSCORES"], ["ZINTER", "2", "u1", "u2"],
+            ["ZDIFF", "2", "u1", "u2", "WITHSCORES"],
             ["ZADD", "bz", "2.5", "m"], ["BZPOPMIN", "bz", "0"], ["BZPOPMAX", "bz", "0.01"],
         ], ours: a, redis: b)
         // Redis 7.0 nests ZPOPMIN's reply with a count in RESP3; 6.2 keeps it flat.
