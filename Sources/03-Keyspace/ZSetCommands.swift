@@ -166,6 +166,7 @@ extension Keyspace {
         t.register(RedisCommand("zinter", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .inter, store: false) })
         t.register(RedisCommand("zdiff", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .diff, store: false) })
         t.register(RedisCommand("zrange", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .auto, reverse: nil) })
+        t.register(RedisCommand("zrangestore", -5, "write use-memory @sortedset", 1, 2, 1) { ks.zrangeCommand($0, .auto, reverse: nil, store: true) })
         t.register(RedisCommand("zrangebyscore", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .score, reverse: false) })
         t.register(RedisCommand("zrevrangebyscore", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .score, reverse: true) })
         t.register(RedisCommand("zrangebylex", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .lex, reverse: false) })
@@ -391,16 +392,18 @@ extension Keyspace {
 
     /// ZRANGE key min max [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES], and the
     /// older commands that are ZRANGE with options fixed: ZREVRANGE (rank, REV), ZRANGEBYSCORE,
-    /// ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX. Redis: zrangeGenericCommand (src/t_zset.c)
-    func zrangeCommand(_ c: Client, _ fixedType: ZRangeType, reverse fixedReverse: Bool?) {
+    /// ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX. With `store`, ZRANGESTORE dst src min max
+    /// […]: the range replaces dst, and the reply is its size. Redis: zrangeGenericCommand (src/t_zset.c)
+    func zrangeCommand(_ c: Client, _ fixedType: ZRangeType, reverse fixedReverse: Bool?, store: Bool = false) {
         var type = fixedType
         var reverse = fixedReverse
         var withScores = false
         var offset: Int64 = 0, limit: Int64 = -1
-        var j = 4
+        let a0 = store ? 1 : 0  // ZRANGESTORE's arguments sit one further right
+        var j = 4 + a0
         while j < c.argv.count {
             let o = c.argv[j]
-            if o.equalsIgnoringCase("withscores") { withScores = true }
+            if !store && o.equalsIgnoringCase("withscores") { withScores = true }
             else if o.equalsIgnoringCase("limit") && c.argv.count - j - 1 >= 2 {
                 guard let a = c.argv[j + 1].int64Value, let b = c.argv[j + 2].int64Value else {
                     c.addReplyError(Err.notInteger); return
@@ -418,7 +421,7 @@ extension Keyspace {
         if limit != -1 && type == .rank { c.addReplyError(Err.zrangeLimit); return }
         if withScores && type == .lex { c.addReplyError(Err.zrangeLexScores); return }
         // By score or lex, a reverse range names its high end first: ZRANGE k max min BYSCORE REV.
-        let (minArg, maxArg) = rev && type != .rank ? (c.argv[3], c.argv[2]) : (c.argv[2], c.argv[3])
+        let (minArg, maxArg) = rev && type != .rank ? (c.argv[3 + a0], c.argv[2 + a0]) : (c.argv[2 + a0], c.argv[3 + a0])
         var scoreRange: ScoreRange? = nil
         var lex: (LexBound, LexBound)? = nil
         var start: Int64 = 0, end: Int64 = 0
@@ -434,9 +437,11 @@ extension Keyspace {
             lex = (a, b)
         }
         let z: ZSetValue
-        switch zsetLookup(db(c), c.argv[1], write: false) {
+        switch zsetLookup(db(c), c.argv[1 + a0], write: store) {
         case .wrongType: c.addReplyError(Err.wrongType); return
-        case .none: c.addReply("*0\r\n"); return
+        case .none:
+            if store { storeRange(c, []) } else { c.addReply("*0\r\n") }
+            return
         case .zset(let found): z = found
         }
         // snippet.zrangeGenericCommand
@@ -457,6 +462,13 @@ extension Keyspace {
             }
         }
         let n = max(0, hi - lo + 1)
+        if store {
+            var entries: [ZEntry] = []
+            entries.reserveCapacity(n)
+            z.forEach(ranks: lo, hi, reverse: false) { entries.append(ZEntry($0.member, $0.score)) }
+            storeRange(c, entries)
+            return
+        }
         let pairs = withScores && c.resp >= 3
         c.addReplyArrayLen(withScores && !pairs ? n * 2 : n)
         z.forEach(ranks: lo, hi, reverse: rev) { e in
@@ -465,6 +477,22 @@ extension Keyspace {
             if withScores { c.addReplyDouble(e.score) }
         }
         // snippet.end
+    }
+
+    /// The end of every command that stores a sorted set (ZRANGESTORE, ZUNIONSTORE, …): `entries`
+    /// (in score order) replace the destination, or delete it when empty; the reply is their
+    /// number. Redis: zrangeResultFinalizeStore, the dstkey end of zunionInterDiffGenericCommand
+    func storeRange(_ c: Client, _ entries: [ZEntry]) {
+        let d = db(c)
+        let dest = c.argv[1]
+        if entries.isEmpty {
+            if delete(d, dest) { dirty += 1 }
+        } else {
+            setKey(d, dest, .zset(ZSetValue.build(sorted: entries, zsetLimits)))
+            signalKeyAsReady(d.id, dest)
+            dirty += 1
+        }
+        c.addReplyLongLong(Int64(entries.count))
     }
 
     /// ZCOUNT key min max, ZLEXCOUNT key min max. Redis: zcountCommand, zlexcountCommand
@@ -675,16 +703,7 @@ extension Keyspace {
             }
             return
         }
-        let dest = c.argv[1]
-        if entries.isEmpty {
-            c.addReply(":0\r\n")
-            if delete(d, dest) { dirty += 1 }
-            return
-        }
-        setKey(d, dest, .zset(ZSetValue.build(sorted: entries, zsetLimits)))
-        signalKeyAsReady(d.id, dest)
-        dirty += 1
-        c.addReplyLongLong(Int64(entries.count))
+        storeRange(c, entries)
     }
 }
 

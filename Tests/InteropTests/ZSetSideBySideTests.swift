@@ -83,6 +83,14 @@ final class ZSetSideBySideTests: InteropTestCase {
         ["ZDIFFSTORE", "ud", "2", "u1", "u2"], ["ZRANGE", "ud", "0", "-1", "WITHSCORES"], ["ZDIFFSTORE", "ud", "2", "u1", "u1"], ["EXISTS", "ud"],
         ["ZDIFFSTORE", "ud", "2", "u1", "u2", "WITHSCORES"], ["ZUNIONSTORE", "ud", "1", "u1", "WITHSCORES"], 
         ["ZINTER", "3", "u1", "u2"], ["ZUNION", "x", "u1"], ["ZUNION", "1", "str"], ["ZDIFF", "2", "u1", "str"], ["ZUNION", "1"], ["ZDIFF", "1", "u1", "FOO"],
+        // ZRANGESTORE
+        ["ZADD", "rs", "1", "a", "2", "b", "3", "c", "4", "d"], ["ZRANGESTORE", "rd", "rs", "1", "2"], ["ZRANGE", "rd", "0", "-1", "WITHSCORES"],
+        ["ZRANGESTORE", "rd", "rs", "(1", "+inf", "BYSCORE", "LIMIT", "1", "5"], ["ZRANGE", "rd", "0", "-1", "WITHSCORES"],
+        ["ZRANGESTORE", "rd", "rs", "+inf", "2", "BYSCORE", "REV"], ["ZRANGE", "rd", "0", "-1"], ["ZRANGESTORE", "rd", "rs", "[b", "[c", "BYLEX"],
+        ["ZRANGESTORE", "rd", "rs", "0", "-1", "REV"], ["ZRANGE", "rd", "0", "-1"], ["ZRANGESTORE", "rd", "rs", "5", "9"], ["EXISTS", "rd"],
+        ["ZRANGESTORE", "rd", "nosuch", "0", "-1"], ["ZRANGESTORE", "rd", "rs", "0", "-1", "WITHSCORES"], ["ZRANGESTORE", "rd", "str", "0", "-1"],
+        ["ZRANGESTORE", "rd", "rs", "a", "b"], ["ZRANGESTORE", "rd", "rs", "0"], ["ZRANGESTORE", "rd", "rs", "0", "1", "LIMIT", "0", "1"],
+        ["SET", "rstr", "x"], ["ZRANGESTORE", "rstr", "rs", "0", "0"], ["TYPE", "rstr"],
         // BZPOPMIN, BZPOPMAX: the forms that answer at once, and a timeout
         ["ZADD", "bz", "1", "a", "2", "b", "3", "c"], ["BZPOPMIN", "nosuch", "bz", "0"], ["BZPOPMAX", "bz", "0"],
         ["BZPOPMIN", "bz", "0.01"], ["BZPOPMIN", "bz", "0.01"], ["EXISTS", "bz"], ["BZPOPMIN", "str", "0"], ["BZPOPMAX", "bz", "x"],
