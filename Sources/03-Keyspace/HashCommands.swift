@@ -311,15 +311,7 @@ extension Keyspace {
     /// field, value… and RESP3 one [field, value] pair per element.
     /// Redis: hrandfieldWithCountCommand (src/t_hash.c)
     func hrandfieldWithCount(_ c: Client) {
-        guard let l = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
-        if l == Int64.min { c.addReplyError(Err.negatableRange); return }
-        let argc = c.argv.count
-        if argc > 4 || (argc == 4 && !c.argv[3].equalsIgnoringCase("withvalues")) {
-            c.addReplyError(Err.syntax); return
-        }
-        let withValues = argc == 4
-        // count × 2 must not overflow the reply's length (Redis 6.2.7 and later refuse it too).
-        if withValues && (l > Int64.max / 2 || l < -(Int64.max / 2)) { c.addReplyError(Err.outOfRange); return }
+        guard let (l, withValues) = randomCountArguments(c, "withvalues") else { return }
         let h: HashValue
         switch hashLookup(db(c), c.argv[1], write: false) {
         case .none: c.addReply("*0\r\n"); return
@@ -357,6 +349,21 @@ extension Keyspace {
         }
     }
     // snippet.end
+
+    /// The count and the option of HRANDFIELD key count [WITHVALUES] and ZRANDMEMBER key count
+    /// [WITHSCORES], checked in Redis's order; nil after the error reply.
+    func randomCountArguments(_ c: Client, _ option: StaticString) -> (count: Int64, with: Bool)? {
+        guard let l = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return nil }
+        if l == Int64.min { c.addReplyError(Err.negatableRange); return nil }
+        let argc = c.argv.count
+        if argc > 4 || (argc == 4 && !c.argv[3].equalsIgnoringCase(option)) {
+            c.addReplyError(Err.syntax); return nil
+        }
+        let with = argc == 4
+        // count × 2 must not overflow the reply's length (Redis 6.2.7 and later refuse it too).
+        if with && (l > Int64.max / 2 || l < -(Int64.max / 2)) { c.addReplyError(Err.outOfRange); return nil }
+        return (l, with)
+    }
 
     // MARK: - HSCAN
 

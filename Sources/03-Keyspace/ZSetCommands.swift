@@ -179,6 +179,7 @@ extension Keyspace {
         t.register(RedisCommand("zmscore", -3, "read-only fast @sortedset", 1, 1, 1) { ks.zmscoreCommand($0) })
         t.register(RedisCommand("zrank", 3, "read-only fast @sortedset", 1, 1, 1) { ks.zrankCommand($0, reverse: false) })
         t.register(RedisCommand("zrevrank", 3, "read-only fast @sortedset", 1, 1, 1) { ks.zrankCommand($0, reverse: true) })
+        t.register(RedisCommand("zrandmember", -2, "read-only random @sortedset", 1, 1, 1) { ks.zrandmemberCommand($0) })
         t.register(RedisCommand("zscan", -3, "read-only random @sortedset", 1, 1, 1) { ks.zscanCommand($0) })
         t.register(RedisCommand("zpopmin", -2, "write fast @sortedset", 1, 1, 1) { ks.zpopCommand($0, max: false) })
         t.register(RedisCommand("zpopmax", -2, "write fast @sortedset", 1, 1, 1) { ks.zpopCommand($0, max: true) })
@@ -581,6 +582,61 @@ extension Keyspace {
             z.removeRanks(lo, hi)
             zsetChanged(d, key, z)
             dirty += Int64(n)
+        }
+    }
+
+    // MARK: ZRANDMEMBER
+
+    /// ZRANDMEMBER key [count [WITHSCORES]], as HRANDFIELD is for hashes: without a count one
+    /// member (null for a missing key); a positive count that many distinct members (the whole
+    /// set, highest score first, if it is smaller); a negative one |count| draws with replacement. RESP3
+    /// gets one [member, score] pair per element. Redis: zrandmemberCommand,
+    /// zrandmemberWithCountCommand (src/t_zset.c)
+    func zrandmemberCommand(_ c: Client) {
+        func member(_ z: ZSetValue, rank: Int) -> ZEntry {
+            var found = ZEntry(ByteString(), 0)
+            z.forEach(ranks: rank, rank, reverse: false) { found = ZEntry($0.member, $0.score) }
+            return found
+        }
+        if c.argv.count == 2 {
+            switch zsetLookup(db(c), c.argv[1], write: false) {
+            case .none: c.addReplyNull()
+            case .wrongType: c.addReplyError(Err.wrongType)
+            case .zset(let z): c.addReplyBulk(member(z, rank: Int.random(in: 0..<z.count)).member)
+            }
+            return
+        }
+        guard let (l, withScores) = randomCountArguments(c, "withscores") else { return }
+        let z: ZSetValue
+        switch zsetLookup(db(c), c.argv[1], write: false) {
+        case .none: c.addReply("*0\r\n"); return
+        case .wrongType: c.addReplyError(Err.wrongType); return
+        case .zset(let found): z = found
+        }
+        let unique = l >= 0
+        let count = Int(l.magnitude)
+        if count == 0 { c.addReply("*0\r\n"); return }
+        let nested = withScores && c.resp > 2
+        func reply(_ e: ZEntry) {
+            if nested { c.addReplyArrayLen(2) }
+            c.addReplyBulk(e.member)
+            if withScores { c.addReplyDouble(e.score) }
+        }
+        let n = unique ? min(count, z.count) : count
+        c.addReplyArrayLen(withScores && !nested ? n * 2 : n)
+        if !unique || count == 1 {
+            for _ in 0..<n { reply(member(z, rank: Int.random(in: 0..<z.count))) }
+        } else if count >= z.count {
+            // The whole set, highest score first: Redis's set-operation iterator (zuiInitIterator)
+            // walks a sorted set from its tail.
+            z.forEach(ranks: 0, z.count - 1, reverse: true) { reply(ZEntry($0.member, $0.score)) }
+        } else {
+            // `count` distinct ranks, by a partial shuffle, as HRANDFIELD does.
+            var ranks = Array(0..<z.count)
+            for i in 0..<n {
+                ranks.swapAt(i, Int.random(in: i..<ranks.count))
+                reply(member(z, rank: ranks[i]))
+            }
         }
     }
 

@@ -83,6 +83,11 @@ final class ZSetSideBySideTests: InteropTestCase {
         ["ZDIFFSTORE", "ud", "2", "u1", "u2"], ["ZRANGE", "ud", "0", "-1", "WITHSCORES"], ["ZDIFFSTORE", "ud", "2", "u1", "u1"], ["EXISTS", "ud"],
         ["ZDIFFSTORE", "ud", "2", "u1", "u2", "WITHSCORES"], ["ZUNIONSTORE", "ud", "1", "u1", "WITHSCORES"], 
         ["ZINTER", "3", "u1", "u2"], ["ZUNION", "x", "u1"], ["ZUNION", "1", "str"], ["ZDIFF", "2", "u1", "str"], ["ZUNION", "1"], ["ZDIFF", "1", "u1", "FOO"],
+        // ZRANDMEMBER: the deterministic cases (a count that covers the set gives it in order)
+        ["ZADD", "rm", "1", "a", "2", "b", "3", "c"], ["ZRANDMEMBER", "rm", "3"], ["ZRANDMEMBER", "rm", "10", "WITHSCORES"], ["ZRANDMEMBER", "rm", "0"],
+        ["ZRANDMEMBER", "nosuch"], ["ZRANDMEMBER", "nosuch", "5"], ["ZRANDMEMBER", "nosuch", "-5", "WITHSCORES"], ["ZRANDMEMBER", "str"],
+        ["ZRANDMEMBER", "str", "1"], ["ZRANDMEMBER", "rm", "x"], ["ZRANDMEMBER", "rm", "1", "FOO"], ["ZRANDMEMBER", "rm", "1", "WITHSCORES", "x"],
+        ["ZRANDMEMBER", "rm", "-9223372036854775808"], ["ZRANDMEMBER", "rm", "9223372036854775807", "WITHSCORES"], ["ZRANDMEMBER"],
         // ZRANGESTORE
         ["ZADD", "rs", "1", "a", "2", "b", "3", "c", "4", "d"], ["ZRANGESTORE", "rd", "rs", "1", "2"], ["ZRANGE", "rd", "0", "-1", "WITHSCORES"],
         ["ZRANGESTORE", "rd", "rs", "(1", "+inf", "BYSCORE", "LIMIT", "1", "5"], ["ZRANGE", "rd", "0", "-1", "WITHSCORES"],
@@ -157,7 +162,7 @@ final class ZSetSideBySideTests: InteropTestCase {
             ["ZRANGE", "z", "0", "-1", "WITHSCORES"], ["ZRANGEBYSCORE", "z", "-inf", "+inf", "WITHSCORES"],
             ["ZREVRANGE", "z", "0", "-1", "WITHSCORES"], ["ZRANGE", "z", "0", "-1"], ["ZSCAN", "z", "0"], ["ZPOPMIN", "z"], ["ZPOPMIN", "nosuch"],
             ["ZADD", "u1", "1", "a", "2.5", "b"], ["ZADD", "u2", "3", "b"], ["ZUNION", "2", "u1", "u2", "WITHSCORES"], ["ZINTER", "2", "u1", "u2"],
-            ["ZDIFF", "2", "u1", "u2", "WITHSCORES"],
+            ["ZDIFF", "2", "u1", "u2", "WITHSCORES"], ["ZRANDMEMBER", "u1", "5", "WITHSCORES"],
             ["ZADD", "bz", "2.5", "m"], ["BZPOPMIN", "bz", "0"], ["BZPOPMAX", "bz", "0.01"],
         ], ours: a, redis: b)
         // Redis 7.0 nests ZPOPMIN's reply with a count in RESP3; 6.2 keeps it flat.
