@@ -148,10 +148,17 @@ extension Server {
             var ch = rusage()
             getrusage(RUSAGE_CHILDREN.rawValue, &ch)
             func secs(_ t: timeval) -> String { format6(Double(t.tv_sec) + Double(t.tv_usec) / 1e6) }
-            return lines("CPU", [
+            var fields: [(String, Any)] = [
                 ("used_cpu_sys", secs(ru.ru_stime)), ("used_cpu_user", secs(ru.ru_utime)),
                 ("used_cpu_sys_children", secs(ch.ru_stime)), ("used_cpu_user_children", secs(ch.ru_utime)),
-            ])
+            ]
+            #if os(Linux)
+            // The thread that runs the event loop, where RUSAGE_THREAD exists (Redis: the same #ifdef).
+            var th = rusage()
+            getrusage(__rusage_who_t(1), &th)  // RUSAGE_THREAD
+            fields += [("used_cpu_sys_main_thread", secs(th.ru_stime)), ("used_cpu_user_main_thread", secs(th.ru_utime))]
+            #endif
+            return lines("CPU", fields)
         case "modules": return "# Modules\r\n"
         case "errorstats": return "# Errorstats\r\n"
         case "cluster": return lines("Cluster", [("cluster_enabled", 0)])

@@ -47,6 +47,24 @@ final class InfoTests: ServerTestCase {
         XCTAssertEqual(after - before, 6)
     }
 
+    func testCPUCountsTheMainThreadApart() throws {
+        let c = try connect(try startServer())
+        for _ in 0..<200 { expect(c, "SET", "k", "v", is: "+OK\r\n") }
+        let names = ["used_cpu_sys", "used_cpu_user", "used_cpu_sys_children", "used_cpu_user_children"]
+        #if os(Linux)
+        let all = names + ["used_cpu_sys_main_thread", "used_cpu_user_main_thread"]
+        #else
+        let all = names
+        #endif
+        for n in all { XCTAssertNotNil(Double(infoField(c, "cpu", n) ?? ""), n) }
+        #if os(Linux)
+        // The event loop's thread is part of the process: it cannot have used more.
+        let proc = Double(infoField(c, "cpu", "used_cpu_user") ?? "") ?? 0
+        let main = Double(infoField(c, "cpu", "used_cpu_user_main_thread") ?? "") ?? .infinity
+        XCTAssertLessThanOrEqual(main, proc + 0.01)
+        #endif
+    }
+
     func testOneSectionOnly() throws {
         let c = try connect(try startServer())
         guard let text = call(c, "INFO", "stats").string else { return XCTFail("no INFO") }
