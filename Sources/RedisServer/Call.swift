@@ -87,13 +87,15 @@ extension Server {
         if tracer.on(.cmd) {
             tracer.emit(.cmd, .call, "db\(c.db) id=\(c.id) " + c.argv.map { "\($0)" }.joined(separator: " "), fn: "call")
         }
+        // Set before the command runs, so that CLIENT LIST shows `cmd=client` for its caller.
+        // Redis: c->lastcmd = c->cmd in processCommand (src/server.c)
+        c.lastCommand = cmd.name
         let start = clock.monotonicUs()
         cmd.proc(c)
         let duration = clock.monotonicUs() - start
         cmd.calls += 1
         cmd.microseconds += duration
         if net.stats.errorReplies != errorsBefore { cmd.failedCalls += 1 }
-        c.lastCommand = cmd.name
         // Whatever changed the dataset goes to the AOF and the replicas, as executed.
         // (Only an increase: DEBUG LOADAOF resets dirty, and must not be logged itself.)
         if !keyspace.alsoPropagated.isEmpty {
