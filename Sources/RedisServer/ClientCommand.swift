@@ -120,7 +120,6 @@ extension Server {
         other.infoString(nowMs: clock.mstime(), running: other === c)
     }
 
-    // snippet.clientList
     /// CLIENT LIST [TYPE normal|master|replica|pubsub] | CLIENT LIST ID id [id …]: one line per
     /// client, oldest first. Redis: the "list" branch of clientCommand, getAllClientsInfoString
     func clientListCommand(_ c: Client) {
@@ -147,9 +146,7 @@ extension Server {
         for other in chosen { text += clientLine(other, running: c) + "\n" }
         c.addReplyVerbatim(text)
     }
-    // snippet.end
 
-    // snippet.clientKill
     /// CLIENT KILL ip:port (old form: +OK or an error; may kill the caller) or CLIENT KILL with
     /// filters ID, ADDR, LADDR, TYPE, USER, SKIPME (new form: the number killed; skips the caller
     /// unless SKIPME no). Another client is freed at once; the caller only after its reply.
@@ -193,6 +190,7 @@ extension Server {
             c.addReplyError(Err.syntax); return
         }
 
+        // snippet.clientKill
         var killed = 0, killSelf = false
         for other in net.clients {
             if let a = addr, a != ByteString(other.address) { continue }
@@ -215,8 +213,8 @@ extension Server {
         }
         // Flagged only after the reply is queued: the caller reads it, then the server closes.
         if killSelf { c.flags.insert(.closeAfterReply) }
+        // snippet.end
     }
-    // snippet.end
 }
 
 // The names a reader of src/networking.c will grep for.
