@@ -30,7 +30,10 @@ extension Server {
             c.flags.insert(.closeAfterReply)
             return
         }
+        // CLIENT LIST's cmd= is the last command looked up, run or not (NULL when unknown; the
+        // caller of CLIENT LIST sees `client`). Redis: c->cmd = c->lastcmd = lookupCommand(…)
         guard let cmd = commands.lookup(name) else {
+            c.lastCommand = "NULL"
             var args = ""
             var i = 1
             while i < c.argv.count && args.count < 128 {
@@ -41,6 +44,7 @@ extension Server {
             c.addReplyError("ERR unknown command `\(name.stringValue)`, with args beginning with: \(args)")
             return
         }
+        c.lastCommand = cmd.name
         guard cmd.acceptsArgumentCount(c.argv.count) else {
             reject(c, cmd, "ERR wrong number of arguments for '\(cmd.name)' command")
             return
@@ -87,9 +91,6 @@ extension Server {
         if tracer.on(.cmd) {
             tracer.emit(.cmd, .call, "db\(c.db) id=\(c.id) " + c.argv.map { "\($0)" }.joined(separator: " "), fn: "call")
         }
-        // Set before the command runs, so that CLIENT LIST shows `cmd=client` for its caller.
-        // Redis: c->lastcmd = c->cmd in processCommand (src/server.c)
-        c.lastCommand = cmd.name
         let start = clock.monotonicUs()
         cmd.proc(c)
         let duration = clock.monotonicUs() - start

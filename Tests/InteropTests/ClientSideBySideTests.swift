@@ -87,4 +87,25 @@ final class ClientSideBySideTests: InteropTestCase {
             XCTAssertEqual(esc(try a.callRaw("CLIENT", "KILL", "SKIPME", "no", "ID", "999999")), ":0\\r\\n", "port \(port)")
         }
     }
+
+    /// `cmd=` of another client, as a third client sees it: the last command looked up, whether
+    /// it ran, was queued or was refused; EXEC, not the commands it ran; NULL for an unknown name.
+    func testCmdFieldOfAnotherClientAsRealRedis() throws {
+        let realPort = try startRealRedis()
+        let ours = try startServer()
+        var seen: [[String]] = []
+        for port in [ours.port, realPort] {
+            let a = try RawClient(port: port), b = try RawClient(port: port)
+            guard case .integer(let id) = try b.call("CLIENT", "ID") else { return XCTFail("CLIENT ID on \(port)") }
+            var cmds: [String] = []
+            for step in [["MULTI"], ["SET", "k", "v"], ["EXEC"], ["GET"], ["NOSUCH"], ["SELECT", "2"]] {
+                _ = try b.callRaw(step.map { Array($0.utf8) })
+                let line = try a.call("CLIENT", "LIST", "ID", String(id)).string ?? ""
+                cmds.append(line.split(separator: " ").first { $0.hasPrefix("cmd=") }.map { String($0.dropFirst(4)) } ?? "(none)")
+            }
+            seen.append(cmds)
+        }
+        XCTAssertEqual(seen[0], ["multi", "set", "exec", "get", "NULL", "select"])
+        XCTAssertEqual(seen[0], seen[1])
+    }
 }

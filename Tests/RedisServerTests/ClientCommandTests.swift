@@ -94,10 +94,16 @@ final class ClientCommandTests: ServerTestCase {
         var line = listLines(a, "ID", String(idb)).first
         XCTAssertEqual(line?["flags"], "x")
         XCTAssertEqual(line?["multi"], "2")
+        XCTAssertEqual(line?["cmd"], "incr", "cmd= is the last command looked up, queued or not")
+        expect(b, "GET", is: "-ERR wrong number of arguments for 'get' command\r\n")
+        XCTAssertEqual(listLines(a, "ID", String(idb)).first?["cmd"], "get")
+        expect(b, "NOSUCH", is: "-ERR unknown command `NOSUCH`, with args beginning with: \r\n")
+        XCTAssertEqual(listLines(a, "ID", String(idb)).first?["cmd"], "NULL")
         expect(b, "DISCARD", is: "+OK\r\n")
         line = listLines(a, "ID", String(idb)).first
         XCTAssertEqual(line?["flags"], "N")
         XCTAssertEqual(line?["multi"], "-1")
+        XCTAssertEqual(line?["cmd"], "discard")
         // Blocked in BLPOP: `b`.
         b.send(raw: RawClient.encode([Array("BLPOP".utf8), Array("nolist".utf8), Array("0".utf8)]))
         var flags: String?
