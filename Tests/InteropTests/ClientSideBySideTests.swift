@@ -32,6 +32,8 @@ final class ClientSideBySideTests: InteropTestCase {
          "Redis 7.0 checks a subcommand's arity: \"wrong number of arguments for 'client|help' command\""),
         (["CLIENT", "KILL", "ID", "x"], "-ERR value is not an integer or out of range\r\n",
          "Redis 7.0 says \"client-id should be greater than 0\" (and refuses ID 0)"),
+        (["CLIENT", "KILL", "ID", "0"], ":0\r\n",
+         "Redis 6.2 reads ID 0 as no ID filter (here: everyone but the caller, so nobody); 7.0 refuses it"),
         (["CLIENT", "KILL"], "-ERR syntax error\r\n",
          "Redis 7.0 checks a subcommand's arity: \"wrong number of arguments for 'client|kill' command\""),
     ]

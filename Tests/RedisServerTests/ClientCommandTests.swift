@@ -159,6 +159,11 @@ final class ClientCommandTests: ServerTestCase {
         XCTAssertThrowsError(try c.call("PING"), "c was killed")
         expect(a, "PING", is: "+PONG\r\n")
         XCTAssertEqual(listLines(a).count, 1)
+        // ID 0 is no ID filter in 6.2: every other client.
+        let d = try connect(s)
+        expect(d, "PING", is: "+PONG\r\n")
+        expect(a, "CLIENT", "KILL", "ID", "0", is: ":1\r\n")
+        XCTAssertThrowsError(try d.call("PING"), "d was killed")
     }
 
     func testKillFiltersAndSkipme() throws {
