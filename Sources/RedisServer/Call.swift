@@ -30,7 +30,10 @@ extension Server {
             c.flags.insert(.closeAfterReply)
             return
         }
+        // CLIENT LIST's cmd= is the last command looked up, run or not (NULL when unknown; the
+        // caller of CLIENT LIST sees `client`). Redis: c->cmd = c->lastcmd = lookupCommand(…)
         guard let cmd = commands.lookup(name) else {
+            c.lastCommand = "NULL"
             var args = ""
             var i = 1
             while i < c.argv.count && args.count < 128 {
@@ -41,6 +44,7 @@ extension Server {
             c.addReplyError("ERR unknown command `\(name.stringValue)`, with args beginning with: \(args)")
             return
         }
+        c.lastCommand = cmd.name
         guard cmd.acceptsArgumentCount(c.argv.count) else {
             reject(c, cmd, "ERR wrong number of arguments for '\(cmd.name)' command")
             return
@@ -93,7 +97,6 @@ extension Server {
         cmd.calls += 1
         cmd.microseconds += duration
         if net.stats.errorReplies != errorsBefore { cmd.failedCalls += 1 }
-        c.lastCommand = cmd.name
         // Whatever changed the dataset goes to the AOF and the replicas, as executed.
         // (Only an increase: DEBUG LOADAOF resets dirty, and must not be logged itself.)
         if !keyspace.alsoPropagated.isEmpty {

@@ -114,6 +114,7 @@ public final class Server {
         keyspace.registerCommands(commands)
         registerServerCommands()
         registerTransactionCommands()
+        registerClientCommand()
         // Every modified key may doom a WATCHer's EXEC. Redis: signalModifiedKey → touchWatchedKey
         keyspace.keyModified = { [unowned self] db, key in
             if !self.tx.watchers.isEmpty { self.touchWatchedKey(db, key) }
