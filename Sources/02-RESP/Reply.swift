@@ -12,6 +12,15 @@
 //     $-1\r\n                  null (RESP2)    addReplyNull
 //     *2\r\n…                  array           addReplyArrayLen
 //
+// A client that sent `HELLO 3` (`resp == 3`) gets the RESP3 form of the replies that have one;
+// the command calls the same helper either way:
+//
+//     _\r\n                    null            addReplyNull, addReplyNullArray   ($-1 / *-1)
+//     ,1.5\r\n                 double          addReplyDouble                    ($3 1.5)
+//     %1\r\n…                  map of pairs    addReplyMapLen                    (*2 …)
+//     ~2\r\n…                  set             addReplySetLen                    (*2 …)
+//     =15\r\ntxt:…             verbatim        addReplyVerbatim                  ($11 …)
+//
 // Redis: addReply*, prepareClientToWrite, _addReplyToBuffer (src/networking.c)
 
 import RedisCore
