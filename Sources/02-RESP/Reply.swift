@@ -12,6 +12,15 @@
 //     $-1\r\n                  null (RESP2)    addReplyNull
 //     *2\r\n…                  array           addReplyArrayLen
 //
+// A client that sent `HELLO 3` (`resp == 3`) gets the RESP3 form of the replies that have one;
+// the command calls the same helper either way:
+//
+//     _\r\n                    null            addReplyNull, addReplyNullArray   ($-1 / *-1)
+//     ,1.5\r\n                 double          addReplyDouble                    ($3 1.5)
+//     %1\r\n…                  map of pairs    addReplyMapLen                    (*2 …)
+//     ~2\r\n…                  set             addReplySetLen                    (*2 …)
+//     =15\r\ntxt:…             verbatim        addReplyVerbatim                  ($11 …)
+//
 // Redis: addReply*, prepareClientToWrite, _addReplyToBuffer (src/networking.c)
 
 import RedisCore
@@ -77,6 +86,7 @@ extension Client {
     @inline(__always)
     public func addReplyArrayLen(_ n: Int) { addHeader(UInt8(ascii: "*"), Int64(n)) }
 
+    // snippet.resp3Headers
     /// A map header: `%n\r\n` in RESP3, an array of 2n in RESP2. Redis: addReplyMapLen
     public func addReplyMapLen(_ n: Int) {
         if resp >= 3 { addHeader(UInt8(ascii: "%"), Int64(n)) } else { addHeader(UInt8(ascii: "*"), Int64(n * 2)) }
@@ -96,6 +106,7 @@ extension Client {
     public func addReplyNullArray() {
         if resp >= 3 { addReply("_\r\n") } else { addReply("*-1\r\n") }
     }
+    // snippet.end
 
     /// A bulk string. Redis: addReplyBulk (src/networking.c)
     @inline(__always)
@@ -124,6 +135,7 @@ extension Client {
         t.withUTF8 { addReplyBulk(UnsafeRawBufferPointer($0)) }
     }
 
+    // snippet.resp3Scalars
     /// A double: `,1.5\r\n` in RESP3, a bulk string in RESP2; "%.17g", `inf` and `-inf` as Redis 6.2
     /// prints them. Redis: addReplyDouble (src/networking.c)
     public func addReplyDouble(_ d: Double) {
@@ -140,6 +152,7 @@ extension Client {
         var t = "=\(s.utf8.count + 4)\r\ntxt:" + s + "\r\n"
         t.withUTF8 { addReplyRaw($0.baseAddress!, count: $0.count) }
     }
+    // snippet.end
 
     /// `<prefix><n>\r\n`.
     @inline(__always)

@@ -2,7 +2,8 @@
 //
 // The walkthrough runner prints each reply as a student would see it in redis-cli, and an
 // `expect` step compares against that form (or against the raw bytes, escaped). RESP2 types
-// and the RESP3 ones a `HELLO 3` client receives are understood.
+// and the RESP3 ones a `HELLO 3` client receives are understood. An attribute (`|`) is read and
+// dropped: it annotates the reply after it, and redis-cli shows only that reply.
 //
 //     +PONG\r\n                       PONG
 //     $3\r\nbar\r\n                   "bar"
@@ -16,11 +17,13 @@ import RedisCore
 // MARK: - Reply
 
 /// One reply, parsed.
-public indirect enum Reply: Equatable {
+public indirect enum Reply: Equatable, Sendable {
     /// `+OK`
     case status(String)
     /// `-ERR message`
     case error(String)
+    /// RESP3 `!21 SYNTAX invalid syntax`: an error whose text may hold any byte.
+    case blobError([UInt8])
     /// `:42`
     case integer(Int64)
     /// `$3 bar`; nil for `$-1`.
@@ -46,19 +49,45 @@ public indirect enum Reply: Equatable {
         public let description: String
     }
 
+    /// The largest length or count accepted in a header. Redis never sends more than 512 MB in one
+    /// bulk; the cap keeps `p + n + 2` and `2 * n` far from overflowing on hostile bytes.
+    static let maxLength = 1 << 40
+
     /// Parses one reply from `bytes[pos...]` and advances `pos` past it; nil when incomplete.
+    /// An attribute before the reply is consumed and not returned.
     /// - Throws: `ProtocolError` for an unknown type byte or a bad length.
     public static func parse(_ bytes: [UInt8], _ pos: inout Int) throws -> Reply? {
+        var p = pos
+        while true {
+            guard p < bytes.count else { return nil }
+            guard bytes[p] == UInt8(ascii: "|") else { break }
+            // `|n` then n key-value pairs, then the reply they describe: skip the pairs.
+            guard let cr = bytes[p...].firstIndex(of: 13), cr + 1 < bytes.count else { return nil }
+            let line = String(decoding: bytes[(p + 1)..<cr], as: UTF8.self)
+            guard let n = Int(line), n >= 0, n <= maxLength else { throw ProtocolError(description: "bad length '\(line)'") }
+            p = cr + 2
+            for _ in 0..<(2 * n) { guard try parse(bytes, &p) != nil else { return nil } }
+        }
+        guard let r = try parseOne(bytes, &p) else { return nil }
+        pos = p
+        return r
+    }
+
+    /// One reply that is not an attribute.
+    private static func parseOne(_ bytes: [UInt8], _ pos: inout Int) throws -> Reply? {
         guard pos < bytes.count else { return nil }
         guard let cr = bytes[pos...].firstIndex(of: 13), cr + 1 < bytes.count else { return nil }
+        guard bytes[cr + 1] == 10 else { throw ProtocolError(description: "CR without LF in a header") }
         let type = bytes[pos]
         let line = String(decoding: bytes[(pos + 1)..<cr], as: UTF8.self)
         var p = cr + 2
         func length() throws -> Int {
-            guard let n = Int(line) else { throw ProtocolError(description: "bad length '\(line)'") }
+            guard let n = Int(line), n >= -1, n <= maxLength else { throw ProtocolError(description: "bad length '\(line)'") }
             return n
         }
         func items(_ n: Int) throws -> [Reply]? {
+            // Only `*` and `$` have a null form; `%-1` is not RESP (and `0..<-1` would trap).
+            guard n >= 0 else { throw ProtocolError(description: "bad count '\(line)'") }
             var out: [Reply] = []
             for _ in 0..<n {
                 guard let r = try parse(bytes, &p) else { return nil }
@@ -66,8 +95,10 @@ public indirect enum Reply: Equatable {
             }
             return out
         }
-        func blob(_ n: Int) -> [UInt8]? {
+        func blob(_ n: Int) throws -> [UInt8]? {
+            guard n >= 0 else { throw ProtocolError(description: "bad length '\(line)'") }
             guard bytes.count >= p + n + 2 else { return nil }
+            guard bytes[p + n] == 13, bytes[p + n + 1] == 10 else { throw ProtocolError(description: "no CRLF after \(n) bytes") }
             defer { p += n + 2 }
             return Array(bytes[p..<(p + n)])
         }
@@ -80,16 +111,23 @@ public indirect enum Reply: Equatable {
             reply = .integer(v)
         case UInt8(ascii: "$"):
             let n = try length()
-            if n < 0 { reply = .bulk(nil) } else { guard let b = blob(n) else { return nil }; reply = .bulk(b) }
+            if n < 0 { reply = .bulk(nil) } else { guard let b = try blob(n) else { return nil }; reply = .bulk(b) }
         case UInt8(ascii: "*"):
             let n = try length()
             if n < 0 { reply = .array(nil) } else { guard let a = try items(n) else { return nil }; reply = .array(a) }
         case UInt8(ascii: "_"): reply = .null
         case UInt8(ascii: ","): reply = .double(line)
-        case UInt8(ascii: "#"): reply = .boolean(line == "t")
+        case UInt8(ascii: "#"):
+            guard line == "t" || line == "f" else { throw ProtocolError(description: "bad boolean '\(line)'") }
+            reply = .boolean(line == "t")
         case UInt8(ascii: "("): reply = .bigNumber(line)
+        case UInt8(ascii: "!"):
+            guard let b = try blob(try length()) else { return nil }
+            reply = .blobError(b)
         case UInt8(ascii: "="):
-            guard let b = blob(try length()) else { return nil }
+            // `txt:` or `mkd:` then the text: at least the four bytes of the format.
+            guard let b = try blob(try length()) else { return nil }
+            guard b.count >= 4, b[3] == UInt8(ascii: ":") else { throw ProtocolError(description: "verbatim string without a format") }
             reply = .verbatim(String(decoding: b.prefix(3), as: UTF8.self), Array(b.dropFirst(4)))
         case UInt8(ascii: "%"):
             guard let a = try items(2 * (try length())) else { return nil }
@@ -114,6 +152,7 @@ public indirect enum Reply: Equatable {
         switch self {
         case .status(let s): return [s]
         case .error(let e): return ["(error) " + e]
+        case .blobError(let b): return ["(error) " + String(decoding: b, as: UTF8.self)]
         case .integer(let i): return ["(integer) \(i)"]
         case .bulk(nil), .array(nil), .null: return ["(nil)"]
         case .bulk(let b?): return ["\"" + RESPEscape.escape(b, limit: Int.max) + "\""]

@@ -317,13 +317,16 @@ public final class RawClient {
         let line = String(decoding: b[(pos + 1)..<cr], as: UTF8.self)
         var p = cr + 2
         let n = Int(line) ?? -1
+        // A length can be anything a broken server sends: `n <= b.count` keeps `p + n + 2` and
+        // `2 * n` from overflowing (a reply that long is incomplete anyway).
         func blob() -> [UInt8]? {
-            guard n >= 0, b.count >= p + n + 2 else { return nil }
+            guard n >= 0, n <= b.count, b.count >= p + n + 2 else { return nil }
             defer { p += n + 2 }
             return Array(b[p..<(p + n)])
         }
         func items(_ count: Int) -> [RESPValue]? {
             var out: [RESPValue] = []
+            guard count <= b.count else { return nil }
             for _ in 0..<max(count, 0) {
                 guard let v = parse(b, &p) else { return nil }
                 out.append(v)
@@ -347,12 +350,12 @@ public final class RawClient {
         case UInt8(ascii: "="):
             guard let d = blob() else { return nil }
             v = .verbatim(String(decoding: d.prefix(3), as: UTF8.self), Array(d.dropFirst(4)))
-        case UInt8(ascii: "%"): guard let a = items(2 * n) else { return nil }; v = .map(a)
+        case UInt8(ascii: "%"): guard n <= b.count, let a = items(2 * n) else { return nil }; v = .map(a)
         case UInt8(ascii: "~"): guard let a = items(n) else { return nil }; v = .set(a)
         case UInt8(ascii: ">"): guard let a = items(n) else { return nil }; v = .push(a)
         case UInt8(ascii: "|"):
             // The attribute comes first; the reply it annotates follows it.
-            guard let a = items(2 * n), let r = parse(b, &p) else { return nil }
+            guard n <= b.count, let a = items(2 * n), let r = parse(b, &p) else { return nil }
             v = .attribute(a, r)
         default: v = .other(type, line)
         }
