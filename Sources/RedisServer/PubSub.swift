@@ -88,7 +88,6 @@ extension Server {
         c.addReplyLongLong(Int64(c.channelCount + c.patternCount))
     }
 
-    // snippet.subscribeCommand
     /// SUBSCRIBE channel [channel …], PSUBSCRIBE pattern [pattern …]: one answer per name, also
     /// for a name the client already has. Redis: subscribeCommand, psubscribeCommand,
     /// pubsubSubscribeChannel, pubsubSubscribePattern (src/pubsub.c)
@@ -116,7 +115,6 @@ extension Server {
             addReplySubscription(c, pattern ? "psubscribe" : "subscribe", name)
         }
     }
-    // snippet.end
 
     /// UNSUBSCRIBE [channel …], PUNSUBSCRIBE [pattern …]; with no names, all of the client's
     /// channels (patterns), and when it has none, one answer with a null name.
