@@ -55,6 +55,8 @@ struct PubSubState {
 }
 
 extension Server {
+    /// Adds the pub/sub commands to the table, with 6.2's arity and flags.
+    /// Redis: the subscribe … pubsub entries of redisCommandTable (src/server.c)
     func registerPubSubCommands() {
         unowned(unsafe) let s = self
         let t = commands
