@@ -86,6 +86,14 @@ extension Client {
     @inline(__always)
     public func addReplyArrayLen(_ n: Int) { addHeader(UInt8(ascii: "*"), Int64(n)) }
 
+    /// A push header: `>n\r\n` in RESP3, where it marks a message nobody asked for (a pub/sub
+    /// delivery) apart from the replies; a plain array in RESP2, which has no such type.
+    /// Redis: addReplyPushLen (src/networking.c)
+    @inline(__always)
+    public func addReplyPushLen(_ n: Int) {
+        addHeader(resp >= 3 ? UInt8(ascii: ">") : UInt8(ascii: "*"), Int64(n))
+    }
+
     // snippet.resp3Headers
     /// A map header: `%n\r\n` in RESP3, an array of 2n in RESP2. Redis: addReplyMapLen
     public func addReplyMapLen(_ n: Int) {

@@ -1,6 +1,7 @@
 // From parsed arguments to an executed, counted, traced and propagated command.
 //
 //     processCommand: QUIT? known command? right arity? authenticated?  ── no ─▶ error reply
+//                     subscribed in RESP2 and not a (P)(UN)SUBSCRIBE or PING?
 //           │ yes
 //           ├──── client in MULTI? ── yes ─▶ queued, +QUEUED (Multi.swift)
 //           ▼
@@ -57,6 +58,12 @@ extension Server {
         // Redis: writeCommandsDeniedByDiskError and the MISCONF check in processCommand
         if let err = aof.writeError, cmd.flags.contains(.write) || cmd.name == "ping" {
             reject(c, cmd, err)
+            return
+        }
+        // In RESP2 a subscribed connection is a stream of messages: a reply to anything else
+        // could not be told apart from them. RESP3 marks messages as pushes, so it may do all.
+        if c.flags.contains(.pubsub) && c.resp == 2 && !allowedWhileSubscribed(cmd) {
+            reject(c, cmd, "ERR Can't execute '\(cmd.name)': only (P)SUBSCRIBE / (P)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
             return
         }
         if keyspace.loading && !cmd.flags.contains(.loading) {

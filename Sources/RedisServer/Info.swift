@@ -126,7 +126,7 @@ extension Server {
                 ("sync_full", 0), ("sync_partial_ok", 0), ("sync_partial_err", 0), ("expired_keys", ks.expiredKeys),
                 ("expired_stale_perc", format2(ks.expiredStalePercent)), ("expired_time_cap_reached_count", ks.expiredTimeCapReached),
                 ("expire_cycle_cpu_milliseconds", ks.expireCycleCpuMs), ("evicted_keys", 0), ("keyspace_hits", ks.hits),
-                ("keyspace_misses", ks.misses), ("pubsub_channels", 0), ("pubsub_patterns", 0), ("latest_fork_usec", 0),
+                ("keyspace_misses", ks.misses), ("pubsub_channels", pubsub.channels.count), ("pubsub_patterns", pubsub.patterns.count), ("latest_fork_usec", 0),
                 ("total_forks", 0), ("migrate_cached_sockets", 0), ("slave_expires_tracked_keys", 0),
                 ("active_defrag_hits", 0), ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),
                 ("active_defrag_key_misses", 0), ("tracking_total_keys", 0), ("tracking_total_items", 0),

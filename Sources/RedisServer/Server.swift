@@ -67,6 +67,8 @@ public final class Server {
     var metrics = InstantaneousMetrics()
     /// Transactions and watched keys (Multi.swift).
     let tx = TransactionState()
+    /// Channels, patterns and who listens to them (PubSub.swift).
+    var pubsub = PubSubState()
 
     /// Builds the server from a command line: `[config-file] [--name value …]`.
     /// Redis: main, loadServerConfig, initServer (src/server.c)
@@ -115,6 +117,7 @@ public final class Server {
         registerServerCommands()
         registerTransactionCommands()
         registerClientCommand()
+        registerPubSubCommands()
         // Every modified key may doom a WATCHer's EXEC. Redis: signalModifiedKey → touchWatchedKey
         keyspace.keyModified = { [unowned self] db, key in
             if !self.tx.watchers.isEmpty { self.touchWatchedKey(db, key) }
@@ -129,6 +132,7 @@ public final class Server {
         net.onFree = { [unowned self] c in
             self.keyspace.forgetBlocked(c)
             self.forgetTransaction(c)
+            self.forgetSubscriptions(c)
         }
         config.didChange = { [unowned self] name in self.configChanged(name) }
 

@@ -42,9 +42,16 @@ extension Server {
         c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(c.argv[1].stringValue.prefix(128))'. Try \(c.argv[0].stringValue.uppercased()) HELP.")
     }
 
-    /// PING [message]. Redis: pingCommand (src/server.c)
+    /// PING [message]; a subscribed RESP2 client gets `pong` and the message as an array, shaped
+    /// like the messages it is waiting for. Redis: pingCommand (src/server.c)
     func pingCommand(_ c: Client) {
         if c.argv.count > 2 { c.addReplyError("ERR wrong number of arguments for 'ping' command"); return }
+        if c.flags.contains(.pubsub) && c.resp == 2 {
+            c.addReplyArrayLen(2)
+            c.addReplyBulk("pong")
+            c.addReplyBulk(c.argv.count == 2 ? c.argv[1] : ByteString())
+            return
+        }
         if c.argv.count == 1 { c.addReply("+PONG\r\n") } else { c.addReplyBulk(c.argv[1]) }
     }
 

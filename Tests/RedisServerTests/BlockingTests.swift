@@ -15,19 +15,6 @@ import XCTest
 final class BlockingTests: ServerTestCase {
     let wrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
 
-    /// Sends `args` as a multibulk without reading the reply.
-    func sendOnly(_ c: RawClient, _ args: String...) {
-        c.send(raw: RawClient.encode(args.map { Array($0.utf8) }))
-    }
-
-    /// The next raw reply, as text ("" and a failure on a transport error).
-    func nextReply(_ c: RawClient, file: StaticString = #filePath, line: UInt = #line) -> String {
-        do { return String(decoding: try c.readRawReply(), as: UTF8.self) } catch {
-            XCTFail("reading a reply: \(error)", file: file, line: line)
-            return ""
-        }
-    }
-
     /// Waits (2 s at most) until INFO clients says `blocked_clients:n`.
     func waitBlocked(_ c: RawClient, _ n: Int, file: StaticString = #filePath, line: UInt = #line) {
         let deadline = Date().addingTimeInterval(2)

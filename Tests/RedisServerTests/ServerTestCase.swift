@@ -40,6 +40,19 @@ class ServerTestCase: ProcessTestCase {
         }
     }
 
+    /// Sends `args` as a multibulk without reading the reply.
+    func sendOnly(_ c: RawClient, _ args: String...) {
+        c.send(raw: RawClient.encode(args.map { Array($0.utf8) }))
+    }
+
+    /// The next raw reply, as text ("" and a failure on a transport error).
+    func nextReply(_ c: RawClient, file: StaticString = #filePath, line: UInt = #line) -> String {
+        do { return String(decoding: try c.readRawReply(), as: UTF8.self) } catch {
+            XCTFail("reading a reply: \(error)", file: file, line: line)
+            return ""
+        }
+    }
+
     /// The reply to a command, parsed; a failure on a transport error.
     @discardableResult
     func call(_ c: RawClient, _ args: String..., file: StaticString = #filePath, line: UInt = #line) -> RESPValue {
