@@ -768,9 +768,11 @@ def scenario(rec):
                  ("DECRBY", "n", "-9223372036854775808"), ("INCRBYFLOAT", "n", "x"), ("HINCRBY", "h", "f", "x"),
                  ("HINCRBYFLOAT", "h", "f", "x"), ("ZINCRBY", "z", "x", "m"), ("EXPIRE", "str", "x"),
                  ("LRANGE", "list", "a", "b"), ("ZRANGE", "z", "a", "b"), ("ZCOUNT", "z", "a", "b"),
-                 ("LPOP", "list", "-2"), ("SRANDMEMBER", "s", "x"), ("HRANDFIELD", "h", "x"), ("ZPOPMIN", "z", "x"),
+                 ("LPOP", "list", "-2"), ("SRANDMEMBER", "s", "x"), ("HRANDFIELD", "h", "x"),
                  ("SET", "k", "v", "EX", "x"), ("BLPOP", "l", "x"), ("SCAN", "x")):
         cmd(F, *args)
+    # 7.0 reads ZPOPMIN's count as a positive number ("value is out of range, must be positive").
+    cmd(F, "ZPOPMIN", "z", "x", v62=b"-ERR value is not an integer or out of range\r\n")
     for args in (("SET", "k", "v", "FOO"), ("ZADD", "z", "FOO", "1", "m"), ("ZRANGE", "z", "0", "1", "FOO"),
                  ("ZRANGEBYSCORE", "z", "0", "1", "LIMIT", "0"), ("LINSERT", "list", "MIDDLE", "a", "b"),
                  ("LPOS", "list", "a", "FOO"), ("SCAN", "0", "FOO"), ("ZUNIONSTORE", "d", "1", "z", "AGGREGATE", "FOO")):
