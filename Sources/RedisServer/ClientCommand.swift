@@ -39,6 +39,22 @@ extension Server {
     func registerClientCommand() {
         unowned(unsafe) let s = self
         commands.register(RedisCommand("client", -2, "admin no-script random ok-loading ok-stale @connection", 0, 0, 0) { s.clientCommand($0) })
+        commands.register(RedisCommand("reset", 1, "no-script ok-stale ok-loading fast no-auth @connection", 0, 0, 0) { s.resetCommand($0) })
+    }
+
+    /// RESET: the connection as if it were new, without reconnecting: out of MULTI (the queue
+    /// and the watched keys dropped), out of every channel and pattern (silently), database 0,
+    /// RESP2, no name, and authenticated again only if no password is needed.
+    /// Redis: resetCommand, clearClientConnectionState (src/networking.c)
+    func resetCommand(_ c: Client) {
+        discardTransaction(c)
+        forgetSubscriptions(c)
+        c.db = 0
+        c.resp = 2
+        c.name = nil
+        if config.requirepass.isEmpty { c.flags.insert(.authenticated) } else { c.flags.remove(.authenticated) }
+        if tracer.on(.cmd) { tracer.emit(.cmd, .event, "id=\(c.id) reset", fn: "clearClientConnectionState") }
+        c.addReplyStatus("RESET")
     }
 
     /// CLIENT HELP's lines, 6.2's own (its HELP ends with the two lines addReplyHelp adds).

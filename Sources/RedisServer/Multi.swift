@@ -78,11 +78,13 @@ extension Server {
         return t
     }
 
-    /// True for the commands that act on the transaction itself, which MULTI does not queue.
+    /// True for the commands that act on the transaction itself, which MULTI does not queue:
+    /// EXEC, DISCARD, MULTI and WATCH (the last two to refuse), and RESET, which ends it. UNWATCH
+    /// is queued, as in Redis, and runs inside EXEC, where it changes nothing.
     /// Redis: the command list in processCommand's CLIENT_MULTI test (src/server.c)
     func runsInsideMulti(_ cmd: RedisCommand) -> Bool {
         switch cmd.name {
-        case "exec", "discard", "multi", "watch", "unwatch": return true
+        case "exec", "discard", "multi", "watch", "reset": return true
         default: return false
         }
     }

@@ -20,6 +20,7 @@ final class MultiSideBySideTests: InteropTestCase {
         ["WATCH", "a", "b"], ["MULTI"], ["INCR", "a"], ["EXEC"],
         ["WATCH", "a"], ["SET", "a", "changed by me"], ["MULTI"], ["GET", "a"], ["EXEC"],
         ["WATCH", "a"], ["UNWATCH"], ["SET", "a", "again"], ["MULTI"], ["GET", "a"], ["EXEC"],
+        ["WATCH", "a"], ["MULTI"], ["UNWATCH"], ["GET", "a"], ["EXEC"],
         ["MULTI"], ["SELECT", "1"], ["SET", "in1", "v"], ["EXEC"], ["GET", "in1"], ["SELECT", "0"], ["GET", "in1"],
     ]
 
