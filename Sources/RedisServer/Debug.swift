@@ -20,9 +20,10 @@
 //
 // Redis: debugCommand, xorDigest, mixDigest, xorStringObjectDigest, mixStringObjectDigest,
 // xorObjectDigest, computeDatasetDigest (src/debug.c); lastsaveCommand (src/server.c)
-// SIMPLIFICATION: DEBUG OBJECT's serializedlength is exact for strings (no LZF) and an estimate for
-// the aggregates; lru is the current LRU clock and lru_seconds_idle 0, as we keep no access time
-// per key; ql_nodes counts 8 KB nodes as list-max-ziplist-size -2 would fill them.
+// SIMPLIFICATION: DEBUG OBJECT's serializedlength is what 6.2's RDB would write without LZF (Redis
+// compresses strings and ziplists longer than 20 bytes when that helps); the ziplists are sized
+// from 6.2's entry encoding, not kept as bytes; lru is the current LRU clock and lru_seconds_idle
+// 0, as we keep no access time per key.
 
 import RedisCore
 import RedisKeyspace
@@ -210,10 +211,9 @@ extension Server {
         let lru = (clock.mstime() / 1000) & ((1 << 24) - 1)
         var extra = ""
         if case .list(let l) = o {
-            let bytes = l.elements.reduce(0) { $0 + $1.count + 2 }
-            let nodes = max(1, (bytes + 8191) / 8192)
-            let avg = Double(l.count) / Double(nodes)
-            extra = " ql_nodes:\(nodes) ql_avg_node:\(format2(avg)) ql_ziplist_max:-2 ql_compressed:0 ql_uncompressed_size:\(bytes + 11 * nodes)"
+            let nodes = ziplistSizes(l.elements, nodeLimit: 8192)
+            let avg = Double(l.count) / Double(nodes.count)
+            extra = " ql_nodes:\(nodes.count) ql_avg_node:\(format2(avg)) ql_ziplist_max:-2 ql_compressed:0 ql_uncompressed_size:\(nodes.reduce(0, +))"
         }
         let address = "0x" + String(UInt(bitPattern: 0x7f00_0000_0000 &+ Int(i) &* 16), radix: 16)
         c.addReplyStatus("Value at:\(address) refcount:\(refcount) encoding:\(o.encoding) serializedlength:\(serializedLength(o)) lru:\(lru) lru_seconds_idle:0\(extra)")
@@ -240,20 +240,77 @@ extension Server {
         return rdbLenSize(s.count) + s.count
     }
 
-    /// What the value would take in an RDB file, as DEBUG OBJECT reports. Redis: rdbSavedObjectLen
+    /// The bytes a Redis 6.2 ziplist holding `entries` takes: an 11-byte frame, and per entry the
+    /// previous entry's length (1 or 5 bytes) and the entry, an integer when the text is one.
+    /// Redis: zipStoreEntryEncoding, zipTryEncoding, zipStorePrevEntryLength (src/ziplist.c)
+    private func ziplistEntrySize(_ e: ByteString, prev: Int) -> Int {
+        let prevlen = prev < 254 ? 1 : 5
+        if e.count <= 32, let v = e.int64Value, ByteString(v) == e {
+            switch v {
+            case 0...12: return prevlen + 1
+            case -128...127: return prevlen + 2
+            case -32768...32767: return prevlen + 3
+            case -8_388_608...8_388_607: return prevlen + 4
+            case Int64(Int32.min)...Int64(Int32.max): return prevlen + 5
+            default: return prevlen + 9
+            }
+        }
+        return prevlen + (e.count <= 63 ? 1 : e.count <= 16383 ? 2 : 5) + e.count
+    }
+
+    /// The ziplists a sequence fills: one when `nodeLimit` is nil (a hash or a sorted set), else
+    /// quicklist nodes of at most that many bytes (list-max-ziplist-size -2 is 8 KB).
+    /// Redis: ziplistPush (src/ziplist.c), _quicklistNodeAllowInsert (src/quicklist.c)
+    private func ziplistSizes<S: Sequence>(_ entries: S, nodeLimit: Int? = nil) -> [Int] where S.Element == ByteString {
+        var sizes: [Int] = [], size = 11, prev = 0, count = 0
+        for e in entries {
+            var n = ziplistEntrySize(e, prev: prev)
+            if let limit = nodeLimit, count > 0, size + n > limit {
+                sizes.append(size)
+                size = 11; count = 0; prev = 0
+                n = ziplistEntrySize(e, prev: 0)
+            }
+            size += n; prev = n; count += 1
+        }
+        sizes.append(size)
+        return sizes
+    }
+
+    /// What the value would take in an RDB file, as DEBUG OBJECT reports: compact encodings are
+    /// saved as one string holding their bytes. Redis: rdbSavedObjectLen, rdbSaveObject (src/rdb.c)
     func serializedLength(_ o: RedisObject) -> Int {
+        let blob = { (n: Int) in self.rdbLenSize(n) + n }
         switch o {
         case .string(let s): return rdbStringSize(s)
-        case .list(let l): return l.elements.reduce(rdbLenSize(l.count)) { $0 + rdbStringSize($1) }
+        case .list(let l):
+            let nodes = ziplistSizes(l.elements, nodeLimit: 8192)
+            return nodes.reduce(rdbLenSize(nodes.count)) { $0 + blob($1) }
+        case .set(let s) where s.isIntset:
+            // An intset: 8 bytes of header, then every member in the widest width one needs.
+            var width = 2
+            s.forEach { m in
+                let v = m.int64Value ?? 0
+                if v < Int64(Int32.min) || v > Int64(Int32.max) { width = 8 } else if v < -32768 || v > 32767 { width = max(width, 4) }
+            }
+            return blob(8 + width * s.count)
         case .set(let s):
             var n = rdbLenSize(s.count)
             s.forEach { n += rdbStringSize($0) }
             return n
+        case .hash(let h) where h.isZiplist:
+            var pairs: [ByteString] = []
+            h.forEach { f, v in pairs.append(f); pairs.append(v) }
+            return blob(ziplistSizes(pairs)[0])
         case .hash(let h):
             var n = rdbLenSize(h.count)
             h.forEach { f, v in n += rdbStringSize(f) + rdbStringSize(v) }
             return n
+        case .zset(let z) where !z.isSkiplist:
+            var pairs: [ByteString] = []
+            z.forEach { m, score in pairs.append(m); pairs.append(ByteString(g17: score)) }
+            return blob(ziplistSizes(pairs)[0])
         case .zset(let z):
+            // Each member as a string, each score as 8 binary bytes (RDB_TYPE_ZSET_2).
             var n = rdbLenSize(z.count)
             z.forEach { m, _ in n += rdbStringSize(m) + 8 }
             return n
