@@ -64,6 +64,8 @@ public final class Config {
     public var maxmemoryPolicy = "noeviction"
     /// Keys sampled per eviction round. SIMPLIFICATION: stored only, as there is no eviction.
     public var maxmemorySamples = 5
+    /// How hard one eviction round tries, 0…100 (new in 6.2). SIMPLIFICATION: stored only.
+    public var maxmemoryEvictionTenacity = 10
 
     // MARK: Clients and limits
     public var maxclients = 10000
@@ -123,6 +125,10 @@ public final class Config {
     /// Called after an option changed, with its name (the server applies loglevel, trace…).
     public var didChange: ((String) -> Void)?
 
+    /// True while a config text is read (`save` lines then add up), and whether one was seen.
+    var loadingFile = false
+    var saveLineSeen = false
+
     /// The config file given on the command line, for CONFIG REWRITE and INFO.
     public var configFile = ""
 
@@ -144,6 +150,7 @@ public final class Config {
         .memory("maxmemory", \.maxmemory, 0),
         .oneOf("maxmemory-policy", \.maxmemoryPolicy, Config.maxmemoryPolicies),
         .int("maxmemory-samples", \.maxmemorySamples, 1...Int(Int32.max)),
+        .int("maxmemory-eviction-tenacity", \.maxmemoryEvictionTenacity, 0...100),
         .bool("protected-mode", \.protectedMode),
         .int("maxclients", \.maxclients, 1...Int(Int32.max)),
         .memory("proto-max-bulk-len", \.protoMaxBulkLen, 1024 * 1024),
@@ -184,7 +191,15 @@ public final class Config {
             guard valid else {
                 throw ConfigSetReply(reply: "ERR Invalid argument '\(a.joined(separator: " "))' for CONFIG SET 'save'", message: "Invalid save parameters")
             }
-            c.save = words.joined(separator: " ")
+            // In a config file each `save` line adds its points to the earlier lines' (the first
+            // replaces the defaults); CONFIG SET replaces them all. Redis: appendServerSaveParams
+            let points = words.joined(separator: " ")
+            if c.loadingFile && c.saveLineSeen && !points.isEmpty && !c.save.isEmpty {
+                c.save += " " + points
+            } else {
+                c.save = points
+            }
+            if c.loadingFile { c.saveLineSeen = true }
         }),
         .bool("appendonly", \.appendonly),
         .int("zset-max-ziplist-entries", \.zsetMaxZiplistEntries, 0...Int.max),
@@ -240,6 +255,8 @@ public final class Config {
     public func load(text: String) throws {
         // Split on the byte \n, as Redis does: a CRLF file is one Character per line end in Swift.
         let lines = text.unicodeScalars.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
+        loadingFile = true
+        defer { loadingFile = false }
         for (i, raw) in lines.enumerated() {
             var scalars = raw
             while scalars.last == "\r" { scalars.removeLast() }

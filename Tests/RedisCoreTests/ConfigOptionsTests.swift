@@ -20,7 +20,7 @@ final class ConfigOptionsTests: XCTestCase {
         XCTAssertEqual(value(c, "tcp-keepalive"), "300")
         XCTAssertEqual(value(c, "databases"), "16")
         XCTAssertEqual(value(c, "appendfilename"), "appendonly.aof")
-        XCTAssertEqual(c.get(pattern: "maxmemory*").map(\.0).sorted(), ["maxmemory", "maxmemory-policy", "maxmemory-samples"])
+        XCTAssertEqual(c.get(pattern: "maxmemory*").map(\.0).sorted(), ["maxmemory", "maxmemory-eviction-tenacity", "maxmemory-policy", "maxmemory-samples"])
     }
 
     func testMaxmemoryTakesUnitsAndReportsBytes() throws {
@@ -71,6 +71,12 @@ final class ConfigOptionsTests: XCTestCase {
         }
         XCTAssertNil(c.set(name: "save", value: ""))
         XCTAssertEqual(value(c, "save"), "")
+        // In a file, save lines add up, the first replacing the defaults; "" clears them.
+        let f = Config()
+        try f.load(text: "save 900 1\nmaxclients 5\nsave 300 10\n")
+        XCTAssertEqual(f.save, "900 1 300 10")
+        try f.load(text: "save \"\"\nsave 60 1")
+        XCTAssertEqual(f.save, "60 1")
         XCTAssertThrowsError(try c.load(text: "save 900")) { e in
             XCTAssert("\(e)".contains("Invalid save parameters"), "\(e)")
         }

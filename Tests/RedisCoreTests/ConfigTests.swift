@@ -214,11 +214,11 @@ final class ConfigTests: XCTestCase {
         let maxNames = names("*max*")
         XCTAssertEqual(maxNames, Config.table.map(\.name).filter { $0.contains("max") })
         XCTAssertEqual(maxNames.filter { $0 == "maxclients" || $0 == "proto-max-bulk-len" }, ["maxclients", "proto-max-bulk-len"])
-        XCTAssertEqual(c.get(pattern: "m*x*").map(\.1), ["0", "noeviction", "5", "10000"])
+        XCTAssertEqual(c.get(pattern: "m*x*").map(\.1), ["0", "noeviction", "5", "10", "10000"])
         XCTAssertEqual(c.get(pattern: "proto-max-bulk-len").map(\.1), ["536870912"])
         // Patterns that the types' encoding limits (zset-max-ziplist-entries…) do not match.
         XCTAssertEqual(names("*o-max*"), ["proto-max-bulk-len"])
-        XCTAssertEqual(c.get(pattern: "max*").map(\.1), ["0", "noeviction", "5", "10000"])
+        XCTAssertEqual(c.get(pattern: "max*").map(\.1), ["0", "noeviction", "5", "10", "10000"])
         XCTAssertEqual(names("zset-max-*"), ["zset-max-ziplist-entries", "zset-max-ziplist-value"])
         XCTAssertEqual(names("PORT"), ["port"])   // case-insensitive, as Redis
         XCTAssertEqual(names("?ort"), ["port"])
