@@ -103,3 +103,14 @@ public struct SHA1 {
 
     @inline(__always) private func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { x << n | x >> (32 - n) }
 }
+
+// MARK: - Redis's names
+
+extension SHA1 {
+    @available(*, unavailable, renamed: "init()")
+    public static func SHA1Init() -> SHA1 { SHA1() }
+    @available(*, unavailable, renamed: "update")
+    public mutating func SHA1Update(_ p: UnsafeRawBufferPointer) {}
+    @available(*, unavailable, renamed: "finish")
+    public mutating func SHA1Final() -> [UInt8] { [] }
+}

@@ -326,8 +326,23 @@ extension Server {
     }
 }
 
-/// Redis's name for the dataset digest. Redis: computeDatasetDigest (src/debug.c)
+// MARK: - Redis's names
+
+/// Redis's names for the digest functions, so that `grep mixDigest` finds ours.
 extension Server {
     @available(*, unavailable, renamed: "datasetDigest")
     func computeDatasetDigest() -> Digest { Digest() }
+    @available(*, unavailable, renamed: "addObjectDigest")
+    func xorObjectDigest(_ d: inout Digest, _ o: RedisObject, volatile: Bool) {}
+}
+
+extension Digest {
+    @available(*, unavailable, renamed: "mix")
+    mutating func mixDigest(_ p: UnsafeRawBufferPointer) {}
+    @available(*, unavailable, renamed: "xor")
+    mutating func xorDigest(_ p: UnsafeRawBufferPointer) {}
+    @available(*, unavailable, renamed: "mix")
+    mutating func mixStringObjectDigest(_ s: ByteString) {}
+    @available(*, unavailable, renamed: "xor")
+    mutating func xorStringObjectDigest(_ s: ByteString) {}
 }
