@@ -219,13 +219,6 @@ extension Server {
         c.addReplyStatus("Value at:\(address) refcount:\(refcount) encoding:\(o.encoding) serializedlength:\(serializedLength(o)) lru:\(lru) lru_seconds_idle:0\(extra)")
     }
 
-    /// A number with two decimals, as "%.2f".
-    private func format2(_ v: Double) -> String {
-        let hundredths = Int((v * 100).rounded())
-        let frac = hundredths % 100
-        return "\(hundredths / 100).\(frac < 10 ? "0" : "")\(frac)"
-    }
-
     /// The bytes RDB would write for a length. Redis: rdbSaveLen (src/rdb.c)
     private func rdbLenSize(_ n: Int) -> Int { n < 64 ? 1 : n < 16384 ? 2 : n <= Int(UInt32.max) ? 5 : 9 }
 

@@ -106,6 +106,10 @@ final class DebugTests: ServerTestCase {
         let c = try connect(try startServer(["--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"]))
         expect(c, "CONFIG", "GET", "maxmemory", is: "*2\r\n$9\r\nmaxmemory\r\n$9\r\n104857600\r\n")
         expect(c, "CONFIG", "GET", "maxmemory-policy", is: "*2\r\n$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lru\r\n")
+        // INFO memory reports the configured limit and policy, as Redis's does.
+        XCTAssertEqual(infoField(c, "memory", "maxmemory"), "104857600")
+        XCTAssertEqual(infoField(c, "memory", "maxmemory_human"), "100.00M")
+        XCTAssertEqual(infoField(c, "memory", "maxmemory_policy"), "allkeys-lru")
         expect(c, "CONFIG", "SET", "maxmemory-policy", "volatile-ttl", is: "+OK\r\n")
         expect(c, "CONFIG", "GET", "maxmemory-policy", is: "*2\r\n$16\r\nmaxmemory-policy\r\n$12\r\nvolatile-ttl\r\n")
         expect(c, "CONFIG", "SET", "databases", "4", is: "-ERR Unsupported CONFIG parameter: databases\r\n")
