@@ -13,7 +13,7 @@
 //         list:    d = mix(d, e) for each element, head to tail (order matters: mix)
 //         set:     d ^= sha1(m) for each member   (order does not matter: xor)
 //         hash, zset: d ^= mix(mix(0, field), value) per pair; a zset's value is "%.17g" of the score
-//         volatile: d ^= sha1("!!expire!!")        (the time itself is left out, so a replica agrees)
+//         volatile: d ^= sha1("!!expire!!")        (a marker only: deadlines do not matter)
 //         final ^= d
 //
 // where xor(d, p) is d ^= sha1(p) and mix(d, p) is d = sha1(xor(d, p)).
@@ -100,7 +100,8 @@ extension Server {
         case .hash(let h): h.forEach { f, v in d.xorPair(f, v) }
         case .zset(let z): z.forEach { m, score in d.xorPair(m, ByteString(g17: score)) }
         }
-        if volatile { "!!expire!!".utf8CString.withUnsafeBytes { d.xor(UnsafeRawBufferPointer(rebasing: $0.dropLast())) } }
+        // The 10 bytes of "!!expire!!", without a terminating NUL, as Redis passes them.
+        if volatile { d.xor(ByteString("!!expire!!")) }
     }
 
     /// The digest of every database; 20 zero bytes when all are empty. Redis: computeDatasetDigest
