@@ -26,6 +26,14 @@ public struct ConfigError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A CONFIG SET failure whose text is the whole reply, for an option 6.2 still sets by hand in
+/// configSetCommand (`save`); `message` is what a config file line gets instead.
+/// Redis: config_set_special_field and its `badfmt` label (src/config.c)
+public struct ConfigSetReply: Error {
+    public let reply: String
+    public let message: String
+}
+
 /// One option: its name, whether CONFIG SET may change it, and how to read and write it.
 /// Redis: standardConfig (src/config.c)
 public struct ConfigEntry {
@@ -53,6 +61,17 @@ public final class Config {
     public var tcpKeepalive = 300
     public var protectedMode = true
 
+    // MARK: Memory management (Redis: the "MEMORY MANAGEMENT" section of redis.conf)
+    /// SIMPLIFICATION: stored and reported, but nothing is evicted yet: Redis 6.2 calls
+    /// performEvictions before each command once used memory passes this (0: no limit).
+    public var maxmemory: Int64 = 0
+    /// Which keys eviction would pick, one of `Config.maxmemoryPolicies`. SIMPLIFICATION: stored only.
+    public var maxmemoryPolicy = "noeviction"
+    /// Keys sampled per eviction round. SIMPLIFICATION: stored only, as there is no eviction.
+    public var maxmemorySamples = 5
+    /// How hard one eviction round tries, 0…100 (new in 6.2). SIMPLIFICATION: stored only.
+    public var maxmemoryEvictionTenacity = 10
+
     // MARK: Clients and limits
     public var maxclients = 10000
     public var protoMaxBulkLen: Int64 = 512 * 1024 * 1024
@@ -78,8 +97,12 @@ public final class Config {
     public var dir = ""
     public var pidfile = ""
     public var daemonize = false
-    /// Save points, kept as text until the RDB chapter reads them.
+    /// Save points, `seconds changes` pairs, kept as text until the RDB chapter reads them.
+    /// SIMPLIFICATION: stored only; no RDB is written on a timer yet. Redis: saveparams
     public var save = "3600 1 300 100 60 10000"
+    /// The RDB file's name, inside `dir`. SIMPLIFICATION: stored only until the RDB chapter.
+    /// Redis: dbfilename (server.rdb_filename)
+    public var dbfilename = "dump.rdb"
     public var appendonly = false
     /// The AOF's file name, inside `dir`. Redis: appendfilename
     public var appendfilename = "appendonly.aof"
@@ -107,6 +130,10 @@ public final class Config {
     /// Called after an option changed, with its name (the server applies loglevel, trace…).
     public var didChange: ((String) -> Void)?
 
+    /// True while a config text is read (`save` lines then add up), and whether one was seen.
+    var loadingFile = false
+    var saveLineSeen = false
+
     /// The config file given on the command line, for CONFIG REWRITE and INFO.
     public var configFile = ""
 
@@ -125,6 +152,10 @@ public final class Config {
         .int("tcp-backlog", \.tcpBacklog, 0...Int(Int32.max), mutable: false),
         .int("timeout", \.timeout, 0...Int(Int32.max)),
         .int("tcp-keepalive", \.tcpKeepalive, 0...Int(Int32.max)),
+        .memory("maxmemory", \.maxmemory, 0),
+        .oneOf("maxmemory-policy", \.maxmemoryPolicy, Config.maxmemoryPolicies),
+        .int("maxmemory-samples", \.maxmemorySamples, 1...Int(Int32.max)),
+        .int("maxmemory-eviction-tenacity", \.maxmemoryEvictionTenacity, 0...100),
         .bool("protected-mode", \.protectedMode),
         .int("maxclients", \.maxclients, 1...Int(Int32.max)),
         .memory("proto-max-bulk-len", \.protoMaxBulkLen, 1024 * 1024),
@@ -137,11 +168,17 @@ public final class Config {
         .int("hash-max-ziplist-entries", \.hashMaxZiplistEntries, 0...Int.max),
         .memory("hash-max-ziplist-value", \.hashMaxZiplistValue, 0),
         ConfigEntry(name: "loglevel", mutable: true, get: { $0.loglevel.name }, set: { c, a in
-            guard a.count == 1, let l = LogLevel(name: a[0]) else { throw ConfigError("argument(s) must be one of the following: debug, verbose, notice, warning") }
+            guard a.count == 1, let l = LogLevel(name: a[0]) else { throw ConfigError(Config.oneOfError(["debug", "verbose", "notice", "warning"])) }
             c.loglevel = l
         }),
         .string("logfile", \.logfile, mutable: false),
         .string("dir", \.dir),
+        ConfigEntry(name: "dbfilename", mutable: true, get: { $0.dbfilename }, set: { c, a in
+            guard a.count == 1 else { throw ConfigError("wrong number of arguments") }
+            // Redis: isValidDBfilename, pathIsBaseName (src/config.c, src/util.c)
+            if a[0].contains("/") { throw ConfigError("dbfilename can't be a path, just a filename") }
+            c.dbfilename = a[0]
+        }),
         .string("pidfile", \.pidfile, mutable: false),
         ConfigEntry(name: "daemonize", mutable: false, get: { $0.daemonize ? "yes" : "no" }, set: { c, a in
             guard a.count == 1, let b = Config.parseBool(a[0]) else { throw ConfigError("argument must be 'yes' or 'no'") }
@@ -149,14 +186,33 @@ public final class Config {
             if b { throw ConfigError("SwiftRedis does not daemonize; run it under a supervisor instead") }
             c.daemonize = b
         }),
-        ConfigEntry(name: "save", mutable: true, get: { $0.save }, set: { c, a in c.save = a.joined(separator: " ") }),
+        ConfigEntry(name: "save", mutable: true, get: { $0.save }, set: { c, a in
+            // Pairs of whole numbers, seconds at least 1 and changes at least 0; "" clears them.
+            let words = a.flatMap { $0.split(separator: " ").map(String.init) }
+            let valid = words.count % 2 == 0 && words.indices.allSatisfy { i in
+                guard let v = Int64(words[i]) else { return false }
+                return v >= (i % 2 == 0 ? 1 : 0)
+            }
+            guard valid else {
+                throw ConfigSetReply(reply: "ERR Invalid argument '\(a.joined(separator: " "))' for CONFIG SET 'save'", message: "Invalid save parameters")
+            }
+            // In a config file each `save` line adds its points to the earlier lines' (the first
+            // replaces the defaults); CONFIG SET replaces them all. Redis: appendServerSaveParams
+            let points = words.joined(separator: " ")
+            if c.loadingFile && c.saveLineSeen && !points.isEmpty && !c.save.isEmpty {
+                c.save += " " + points
+            } else {
+                c.save = points
+            }
+            if c.loadingFile { c.saveLineSeen = true }
+        }),
         .bool("appendonly", \.appendonly),
         .int("zset-max-ziplist-entries", \.zsetMaxZiplistEntries, 0...Int.max),
         .int("zset-max-ziplist-value", \.zsetMaxZiplistValue, 0...Int.max),
         .string("appendfilename", \.appendfilename, mutable: false),
         ConfigEntry(name: "appendfsync", mutable: true, get: { $0.appendfsync }, set: { c, a in
             guard a.count == 1, ["always", "everysec", "no"].contains(a[0].lowercased()) else {
-                throw ConfigError("argument(s) must be one of the following: always, everysec, no")
+                throw ConfigError(Config.oneOfError(["always", "everysec", "no"]))
             }
             c.appendfsync = a[0].lowercased()
         }),
@@ -204,6 +260,8 @@ public final class Config {
     public func load(text: String) throws {
         // Split on the byte \n, as Redis does: a CRLF file is one Character per line end in Swift.
         let lines = text.unicodeScalars.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
+        loadingFile = true
+        defer { loadingFile = false }
         for (i, raw) in lines.enumerated() {
             var scalars = raw
             while scalars.last == "\r" { scalars.removeLast() }
@@ -211,16 +269,23 @@ public final class Config {
             if line.isEmpty || line.hasPrefix("#") { continue }
             do {
                 try apply(line: line)
+            } catch let e as ConfigSetReply {
+                throw ConfigError(Config.fileError(line: i + 1, text: line, e.message))
             } catch let e as ConfigError {
-                throw ConfigError("""
-
-                *** FATAL CONFIG FILE ERROR (SwiftRedis) ***
-                Reading the configuration file, at line \(i + 1)
-                >>> '\(line)'
-                \(e.message)
-                """)
+                throw ConfigError(Config.fileError(line: i + 1, text: line, e.message))
             }
         }
+    }
+
+    /// The fatal message for a bad config file line. Redis: loadServerConfigFromString's loaderr
+    static func fileError(line: Int, text: String, _ message: String) -> String {
+        """
+
+        *** FATAL CONFIG FILE ERROR (SwiftRedis) ***
+        Reading the configuration file, at line \(line)
+        >>> '\(text)'
+        \(message)
+        """
     }
 
     /// Builds the config text from a command line, as Redis's main(): an optional config file
@@ -262,9 +327,20 @@ public final class Config {
     /// CONFIG SET name value: nil on success, or the error reply text. Redis: configSetCommand
     public func set(name: String, value: String) -> String? {
         guard let e = Config.entry(name), e.mutable else { return "ERR Unsupported CONFIG parameter: \(name)" }
+        if e.name == "dir" {
+            // 6.2 sets `dir` by hand: it changes the process's directory at once (the AOF and RDB
+            // are opened relative to it) and then reports getcwd(). Redis: configSetCommand
+            guard chdir(value) == 0 else { return "ERR Changing directory: \(String(cString: strerror(errno)))" }
+            var buf = [CChar](repeating: 0, count: 4096)
+            dir = getcwd(&buf, 4096) != nil ? cString(buf) : value
+            didChange?(e.name)
+            return nil
+        }
         let args = e.name == "save" || e.name == "bind" ? value.split(separator: " ").map(String.init) : [value]
         do {
             try e.set(self, args.isEmpty ? [""] : args)
+        } catch let err as ConfigSetReply {
+            return err.reply
         } catch let err as ConfigError {
             return "ERR Invalid argument '\(value)' for CONFIG SET '\(name)' - \(err.message)"
         } catch {
@@ -275,6 +351,16 @@ public final class Config {
     }
 
     // MARK: - Value syntax
+
+    /// Redis 6.2's eviction policies, in its order. Redis: maxmemory_policy_enum (src/config.c)
+    public static let maxmemoryPolicies = ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                                           "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]
+
+    /// 6.2's error for a value outside an enum. (7.0 says "argument(s)", as its enums may take
+    /// several flags.) Redis: enumConfigSet (src/config.c)
+    static func oneOfError(_ names: [String]) -> String {
+        "argument must be one of the following: " + names.joined(separator: ", ")
+    }
 
     /// `yes`/`no`. Redis: yesnotoi (src/config.c)
     public static func parseBool(_ s: String) -> Bool? {
@@ -327,9 +413,19 @@ extension ConfigEntry {
 
     static func memory(_ name: String, _ kp: ReferenceWritableKeyPath<Config, Int64>, _ min: Int64) -> ConfigEntry {
         ConfigEntry(name: name, mutable: true, get: { String($0[keyPath: kp]) }, set: { c, a in
-            guard a.count == 1, let v = Config.parseMemory(a[0]) else { throw ConfigError("argument must be a memory value") }
+            // A negative size is no memory value (6.2 would wrap it to a huge unsigned number).
+            guard a.count == 1, let v = Config.parseMemory(a[0]), v >= 0 else { throw ConfigError("argument must be a memory value") }
             guard v >= min else { throw ConfigError("argument must be between \(min) and \(Int64.max) inclusive") }
             c[keyPath: kp] = v
+        })
+    }
+
+    /// An option that takes one of `names`, case-insensitively, and reports it in lower case.
+    /// Redis: createEnumConfig, enumConfigSet (src/config.c)
+    static func oneOf(_ name: String, _ kp: ReferenceWritableKeyPath<Config, String>, _ names: [String]) -> ConfigEntry {
+        ConfigEntry(name: name, mutable: true, get: { $0[keyPath: kp] }, set: { c, a in
+            guard a.count == 1, names.contains(a[0].lowercased()) else { throw ConfigError(Config.oneOfError(names)) }
+            c[keyPath: kp] = a[0].lowercased()
         })
     }
 

@@ -90,7 +90,7 @@ extension Server {
             return lines("Memory", [
                 ("used_memory", used), ("used_memory_human", Server.human(Int64(used))),
                 ("used_memory_rss", rss), ("used_memory_rss_human", Server.human(rss)),
-                ("maxmemory", 0), ("maxmemory_human", "0B"), ("maxmemory_policy", "noeviction"),
+                ("maxmemory", config.maxmemory), ("maxmemory_human", Server.human(config.maxmemory)), ("maxmemory_policy", config.maxmemoryPolicy),
                 ("mem_fragmentation_ratio", used == 0 ? "0.00" : String(format2(Double(rss) / Double(used)))),
                 ("mem_allocator", "libc"),
             ])

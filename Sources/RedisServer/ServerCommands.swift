@@ -1,5 +1,5 @@
 // The commands that belong to the server rather than to a chapter's data: PING, ECHO, AUTH,
-// COMMAND, CONFIG, DEBUG, SHUTDOWN, TIME. INFO has a file of its own (Info.swift).
+// COMMAND, CONFIG, SHUTDOWN, TIME. INFO and DEBUG have files of their own (Info.swift, Debug.swift).
 //
 // Redis: pingCommand, echoCommand, authCommand, commandCommand, timeCommand (src/server.c),
 // configCommand (src/config.c), debugCommand (src/debug.c), shutdownCommand (src/db.c)
@@ -28,6 +28,7 @@ extension Server {
         t.register(RedisCommand("config", -2, "admin ok-loading ok-stale no-script", 0, 0, 0) { s.configCommand($0) })
         t.register(RedisCommand("debug", -2, "admin no-script ok-loading ok-stale", 0, 0, 0) { s.debugCommand($0) })
         t.register(RedisCommand("shutdown", -1, "admin no-script ok-loading ok-stale", 0, 0, 0) { s.shutdownCommand($0) })
+        t.register(RedisCommand("lastsave", 1, "random fast ok-loading ok-stale @admin @dangerous", 0, 0, 0) { s.lastsaveCommand($0) })
         t.register(RedisCommand("time", 1, "ok-loading ok-stale random fast @dangerous", 0, 0, 0) { s.timeCommand($0) })
     }
 
@@ -178,54 +179,7 @@ extension Server {
         metrics = InstantaneousMetrics()
     }
 
-    // MARK: - DEBUG and SHUTDOWN
-
-    /// DEBUG SLEEP seconds, DEBUG SET-ACTIVE-EXPIRE 0|1, DEBUG HTSTATS dbid.
-    /// Redis: debugCommand (src/debug.c)
-    func debugCommand(_ c: Client) {
-        let sub = c.argv[1]
-        if sub.equalsIgnoringCase("sleep") && c.argv.count == 3 {
-            // Blocks the whole server, on purpose: tests use it to make a slow command.
-            guard let secs = c.argv[2].doubleValue else { c.addReplyError(Err.notFloat); return }
-            var ts = timespec(tv_sec: Int(secs), tv_nsec: Int((secs - secs.rounded(.down)) * 1e9))
-            nanosleep(&ts, nil)
-            c.addReplyOK()
-        } else if sub.equalsIgnoringCase("set-active-expire") && c.argv.count == 3 {
-            guard let v = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
-            keyspace.activeExpireEnabled = v != 0
-            c.addReplyOK()
-        } else if sub.equalsIgnoringCase("htstats") && c.argv.count >= 3 {
-            guard let id = c.argv[2].int64Value, id >= 0, id < Int64(keyspace.dbs.count) else {
-                c.addReplyError("ERR Out of range database"); return
-            }
-            let d = keyspace.dbs[Int(id)]
-            let text = "[Dictionary HT]\n" + d.dict.stats() + "[Expires HT]\n" + d.expires.stats()
-            c.addReplyVerbatim(text)
-        } else if sub.equalsIgnoringCase("loadaof") && c.argv.count == 2 {
-            // Write what is buffered, empty every database, replay the file.
-            aof.flush(force: true)
-            keyspace.empty(nil)
-            do {
-                _ = try replayAOF()
-            } catch {
-                logger.log(.warning, "\(error)")
-                c.addReplyError("ERR")
-                return
-            }
-            logger.log(.warning, "Append Only File loaded by DEBUG LOADAOF")
-            c.addReplyOK()
-        } else if sub.equalsIgnoringCase("help") {
-            let lines = ["DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                         "LOADAOF", "    Flush the AOF buffers on disk and reload the AOF in memory.",
-                         "HTSTATS <dbid>", "    Return hash table statistics of the specified Redis database.",
-                         "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
-                         "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
-                         "HELP", "    Prints this help."]
-            addReplyHelp(c, lines)
-        } else {
-            subcommandError(c)
-        }
-    }
+    // MARK: - SHUTDOWN (DEBUG is in Debug.swift)
 
     /// SHUTDOWN [NOSAVE|SAVE]: stop the server; the client gets no reply on success.
     /// Redis: shutdownCommand (src/db.c)

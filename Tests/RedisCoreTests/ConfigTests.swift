@@ -214,11 +214,11 @@ final class ConfigTests: XCTestCase {
         let maxNames = names("*max*")
         XCTAssertEqual(maxNames, Config.table.map(\.name).filter { $0.contains("max") })
         XCTAssertEqual(maxNames.filter { $0 == "maxclients" || $0 == "proto-max-bulk-len" }, ["maxclients", "proto-max-bulk-len"])
-        XCTAssertEqual(c.get(pattern: "m*x*").map(\.1), ["10000"])
+        XCTAssertEqual(c.get(pattern: "m*x*").map(\.1), ["0", "noeviction", "5", "10", "10000"])
         XCTAssertEqual(c.get(pattern: "proto-max-bulk-len").map(\.1), ["536870912"])
         // Patterns that the types' encoding limits (zset-max-ziplist-entries…) do not match.
         XCTAssertEqual(names("*o-max*"), ["proto-max-bulk-len"])
-        XCTAssertEqual(c.get(pattern: "max*").map(\.1), ["10000"])
+        XCTAssertEqual(c.get(pattern: "max*").map(\.1), ["0", "noeviction", "5", "10", "10000"])
         XCTAssertEqual(names("zset-max-*"), ["zset-max-ziplist-entries", "zset-max-ziplist-value"])
         XCTAssertEqual(names("PORT"), ["port"])   // case-insensitive, as Redis
         XCTAssertEqual(names("?ort"), ["port"])
@@ -244,7 +244,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.set(name: "activerehashing", value: "maybe"),
                        "ERR Invalid argument 'maybe' for CONFIG SET 'activerehashing' - argument must be 'yes' or 'no'")
         XCTAssertEqual(c.set(name: "loglevel", value: "loud"),
-                       "ERR Invalid argument 'loud' for CONFIG SET 'loglevel' - argument(s) must be one of the following: debug, verbose, notice, warning")
+                       "ERR Invalid argument 'loud' for CONFIG SET 'loglevel' - argument must be one of the following: debug, verbose, notice, warning")
         XCTAssertEqual(c.port, 6379)
         XCTAssertEqual(c.hz, 10)
         XCTAssertEqual(c.maxclients, 10000)
