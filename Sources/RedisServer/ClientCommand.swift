@@ -47,6 +47,9 @@ extension Server {
     /// RESP2, no name, and authenticated again only if no password is needed.
     /// Redis: resetCommand, clearClientConnectionState (src/networking.c)
     func resetCommand(_ c: Client) {
+        if c.flags.contains(.multi) && tracer.on(.cmd) {
+            tracer.transition(.cmd, "id=\(c.id) RESET", from: "MULTI", to: "NORMAL", fn: "clearClientConnectionState")
+        }
         discardTransaction(c)
         forgetSubscriptions(c)
         c.db = 0

@@ -169,8 +169,9 @@ extension Server {
         }
     }
 
-    /// A client went away: every subscription goes with it, without a word to the client.
-    /// Redis: pubsubUnsubscribeAllChannels(c,0), pubsubUnsubscribeAllPatterns(c,0) in freeClient
+    /// Every subscription of `c` ends, without a word to the client: when it goes away, and on
+    /// RESET. Redis: pubsubUnsubscribeAllChannels(c,0), pubsubUnsubscribeAllPatterns(c,0) in
+    /// freeClient and clearClientConnectionState
     func forgetSubscriptions(_ c: Client) {
         guard c.channelCount + c.patternCount > 0 else { return }
         let id = ObjectIdentifier(c)
