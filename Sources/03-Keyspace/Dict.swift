@@ -118,6 +118,20 @@ public final class Dict<V> {
     @inline(__always) public var isRehashing: Bool { rehashIndex != -1 }
     /// The sizes of the two tables (for INFO, DEBUG HTSTATS and the chapter's walkthrough).
     public var tableSizes: (Int, Int) { (ht0.size, ht1.size) }
+    // snippet.dictOverhead
+    /// Bytes the table itself costs, apart from the keys and values it stores: both bucket
+    /// arrays, the free list, every slab slot not in use, and in each entry in use what is not
+    /// its key or its value (the chain link and the cached hash). INFO's used_memory_overhead
+    /// counts this for each database, as Redis counts its buckets, dictEntry and robj headers;
+    /// the key and value bytes are dataset in both. Redis: getMemoryOverheadData (src/object.c)
+    public var overheadBytes: Int {
+        let stride = MemoryLayout<DictEntry<V>>.stride
+        let payload = MemoryLayout<ByteString>.size + MemoryLayout<V>.size
+        let slots = chunks.count * Dict.chunkSize
+        return (ht0.size + ht1.size + freeSlots.capacity) * MemoryLayout<UInt32>.stride
+            + (slots - count) * stride + count * (stride - payload)
+    }
+    // snippet.end
 
     // MARK: - Entries by index
 
