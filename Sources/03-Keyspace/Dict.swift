@@ -473,6 +473,31 @@ public final class Dict<V> {
         }
     }
 
+    /// Calls `body` with the first `limit` entries in bucket order, for estimates that sample
+    /// a table instead of walking it. The table must not change during the walk.
+    public func forFirst(_ limit: Int, _ body: (UInt32) -> Void) {
+        var left = limit
+        for table in [ht0, ht1] where table.size > 0 {
+            for b in 0..<table.size {
+                var i = table.buckets![b]
+                while i != 0 {
+                    if left == 0 { return }
+                    let next = entry(i).pointee.next
+                    body(i)
+                    left -= 1
+                    i = next
+                }
+            }
+        }
+    }
+
+    /// Bytes the table has allocated for itself: buckets, slab and free list, not counting
+    /// what its keys and values point to. MEMORY USAGE of a hash, set or sorted set adds it.
+    public var allocatedBytes: Int {
+        (ht0.size + ht1.size + freeSlots.capacity) * MemoryLayout<UInt32>.stride
+            + chunks.count * Dict.chunkSize * MemoryLayout<DictEntry<V>>.stride
+    }
+
     /// Every key (for KEYS and tests).
     public var keys: [ByteString] {
         var out: [ByteString] = []

@@ -160,6 +160,12 @@ size_t csys_alloc_size(const void *p) {
 #endif
 }
 
+void csys_malloc_trim(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 size_t csys_total_system_memory(void) {
 #if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);

@@ -89,11 +89,7 @@ extension Server {
             ])
         case "memory":
             let m = memoryOverhead()
-            let rss = Int(Server.residentSetSize())
-            // The allocator's own view. glibc's malloc gives none, so, as Redis 6.2's serverCron
-            // does when its allocator is libc, "allocated" is used_memory and "active" and
-            // "resident" are the process's RSS.
-            let allocated = m.used, active = rss, resident = rss
+            let rss = m.rss, allocated = m.allocated, active = m.active, resident = m.resident
             let system = csys_total_system_memory()
             func h(_ n: Int) -> String { Server.human(Int64(n)) }
             func ratio(_ a: Int, _ b: Int) -> String { b == 0 ? "0.00" : format2(Double(a) / Double(b)) }
@@ -225,6 +221,13 @@ extension Server {
         m.used = csys_heap_used()
         if m.used > statPeakMemory { statPeakMemory = m.used }
         m.peak = statPeakMemory
+        m.rss = Int(Server.residentSetSize())
+        // The allocator's own view. glibc's malloc gives none, so, as Redis 6.2's serverCron
+        // does when its allocator is libc, "allocated" is used_memory and "active" and
+        // "resident" are the process's RSS.
+        m.allocated = m.used
+        m.active = m.rss
+        m.resident = m.rss
         m.startup = initialMemoryUsage
         for c in net.clients { m.clientsNormal += c.memoryUsage(argvBytes: c.argv.reduce(0) { $0 + $1.count }) }
         if aof.state != .off { m.aofBuffer = aof.buffer.capacity }
@@ -287,6 +290,8 @@ func fixed(_ v: Double, _ digits: Int) -> String {
 /// The figures behind INFO memory. Redis: struct redisMemOverhead (src/server.h)
 struct MemoryOverhead {
     var used = 0, peak = 0, startup = 0
+    /// The process's resident pages, and the allocator's allocated, active and resident bytes.
+    var rss = 0, allocated = 0, active = 0, resident = 0
     /// SIMPLIFICATION: no replication yet (chapter 7): no backlog and no replicas.
     var replicationBacklog = 0, clientsReplicas = 0
     var clientsNormal = 0, aofBuffer = 0

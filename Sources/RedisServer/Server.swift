@@ -123,6 +123,7 @@ public final class Server {
         registerTransactionCommands()
         registerClientCommand()
         registerPubSubCommands()
+        registerMemoryCommand()
         // Every modified key may doom a WATCHer's EXEC. Redis: signalModifiedKey → touchWatchedKey
         keyspace.keyModified = { [unowned self] db, key in
             if !self.tx.watchers.isEmpty { self.touchWatchedKey(db, key) }

@@ -56,3 +56,7 @@ size_t csys_alloc_size(const void *p);
 /// Physical memory of the machine in bytes, or 0 where unknown. INFO total_system_memory.
 /// Redis: zmalloc_get_memory_size (src/zmalloc.c)
 size_t csys_total_system_memory(void);
+
+/// Hands free heap at the top of glibc's arenas back to the kernel (malloc_trim(0)); nothing
+/// elsewhere. MEMORY PURGE. Redis: jemalloc's purge in memoryCommand (src/object.c)
+void csys_malloc_trim(void);
