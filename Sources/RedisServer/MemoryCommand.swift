@@ -20,7 +20,10 @@ extension Server {
 
     func registerMemoryCommand() {
         unowned(unsafe) let s = self
-        commands.register(RedisCommand("memory", -2, "random read-only movablekeys", 0, 0, 0) { s.memoryCommand($0) })
+        let memory = RedisCommand("memory", -2, "random read-only movablekeys", 0, 0, 0) { s.memoryCommand($0) }
+        // MEMORY USAGE key names a key; the other subcommands none. Redis: memoryGetKeys (src/db.c)
+        memory.getKeys = { argv in argv.count >= 3 && argv[1].equalsIgnoringCase("usage") ? [2] : [] }
+        commands.register(memory)
     }
 
     /// MEMORY USAGE key [SAMPLES count], STATS, DOCTOR, MALLOC-STATS, PURGE, HELP.
