@@ -65,7 +65,9 @@ extension RedisObject {
                 t.forFirst(samples) { i in bytes += t.key(at: i).heapBytes + t.value(at: i).heapBytes; n += 1 }
                 return allocationSize(h) + allocationSize(t) + t.allocatedBytes + scaled(bytes, sampled: n, count: h.count)
             }
-            for e in h.flat.prefix(samples * 2) { bytes += e.heapBytes; n += 1 }
+            // Fields and values alternate: `samples` pairs (samples may be Int.max: all of them).
+            let (pairs, overflow) = samples.multipliedReportingOverflow(by: 2)
+            for e in h.flat.prefix(overflow ? Int.max : pairs) { bytes += e.heapBytes; n += 1 }
             return allocationSize(h) + arrayBytes(h.flat) + scaled(bytes, sampled: n, count: h.flat.count)
         case .set(let s):
             guard let t = s.table else { return allocationSize(s) + arrayBytes(s.ints) }

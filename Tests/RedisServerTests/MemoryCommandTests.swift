@@ -42,6 +42,14 @@ final class MemoryCommandTests: ServerTestCase {
             XCTAssertGreaterThan(usage(c, key, "SAMPLES", "0"), 100_000, key)
         }
         XCTAssertGreaterThan(usage(c, "hash"), 200_000, "fields and values")
+        XCTAssertGreaterThan(usage(c, "hash", "SAMPLES", "0"), 200_000, "fields and values")
+        // Every encoding, measured whole (SAMPLES 0): small aggregates too.
+        for (cmd, args) in [("HSET", ["sh", "f", "v"]), ("SADD", ["ss", "m"]), ("ZADD", ["sz", "1", "m"]),
+                            ("RPUSH", ["sl", "e"])] {
+            _ = call(c, cmd, args[0], args[1], args.count > 2 ? args[2] : "x")
+            XCTAssertGreaterThan(usage(c, args[0], "SAMPLES", "0"), 0, cmd)
+            XCTAssertGreaterThan(usage(c, args[0], "SAMPLES", "9223372036854775807"), 0, cmd)
+        }
         // A small set of integers is an intset: a few bytes per member, far less than the strings.
         for i in 0..<100 { sendOnly(c, "SADD", "ints", "\(i)") }
         for _ in 0..<100 { _ = nextReply(c) }
