@@ -140,14 +140,6 @@ int csys_incrbyfloat(const char *cur, size_t curlen, const char *incr, size_t in
 #include <malloc/malloc.h>
 #endif
 
-size_t csys_heap_used(void) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-    struct mallinfo2 mi = mallinfo2();
-    return mi.uordblks + mi.hblkhd;
-#else
-    return 0;
-#endif
-}
 
 size_t csys_alloc_size(const void *p) {
 #if defined(__GLIBC__)

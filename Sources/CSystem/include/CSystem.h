@@ -46,7 +46,8 @@ int csys_incrbyfloat(const char *cur, size_t curlen, const char *incr, size_t in
 /// Returns the length written to out (room for 32 bytes is enough).
 int csys_fmt_g17(double v, char *out, size_t outlen);
 
-/// Bytes currently allocated by malloc (glibc's mallinfo2), or 0 where unknown. INFO used_memory.
+/// Bytes currently allocated by malloc, counted by the wrappers of zmalloc.c (glibc), or the
+/// allocator's own figure (macOS). INFO used_memory, maxmemory. Redis: zmalloc_used_memory
 size_t csys_heap_used(void);
 
 /// The usable size of one block malloc returned (malloc_usable_size, malloc_size on macOS), or 0
