@@ -41,6 +41,10 @@ struct DictEntry<V> {
     var next: UInt32
     /// Cached hash: rehashing and lookups compare this before the key.
     var hash: UInt32
+    /// When the key was last used (LRU, 24 bits of seconds) or how often (LFU: 16 bits of
+    /// minutes and an 8-bit counter), for OBJECT IDLETIME/FREQ and eviction. Only the keyspace's
+    /// tables set it. Redis: robj.lru
+    var clock: UInt32
 }
 
 /// One of the two bucket arrays. Redis: dictht (src/dict.h)
@@ -104,6 +108,9 @@ public final class Dict<V> {
     /// Seed of the hash function: the process's, shared by every table as in Redis.
     let seed: UInt64
     var rng: UInt64
+    /// The access clock a new entry, or a new value, starts with: the keyspace keeps it current
+    /// (the LRU clock, or LFU's initial count). Redis: the lru field createObject sets
+    public var newEntryClock: UInt32 = 0
     /// Names the table in trace lines (`db0`); nil keeps it quiet (small per-key dicts).
     let traceName: String?
     let tracer: Tracer?
@@ -162,7 +169,15 @@ public final class Dict<V> {
     /// The value of the entry at `i`.
     @inline(__always) public func value(at i: UInt32) -> V { entry(i).pointee.value }
     /// Replaces the value of the entry at `i`.
-    @inline(__always) public func setValue(_ v: V, at i: UInt32) { entry(i).pointee.value = v }
+    /// Replaces the value at `i`; a new value starts a new access history, as a new object does
+    /// in Redis.
+    @inline(__always) public func setValue(_ v: V, at i: UInt32) {
+        entry(i).pointee.value = v
+        entry(i).pointee.clock = newEntryClock
+    }
+    /// The access clock of the entry at `i`. Redis: o->lru
+    @inline(__always) public func clock(at i: UInt32) -> UInt32 { entry(i).pointee.clock }
+    @inline(__always) public func setClock(_ c: UInt32, at i: UInt32) { entry(i).pointee.clock = c }
     /// Mutates the value of the entry at `i` in place (no copy of a uniquely owned buffer).
     @inline(__always) public func modifyValue<R>(at i: UInt32, _ body: (inout V) -> R) -> R { body(&entry(i).pointee.value) }
 
@@ -227,12 +242,12 @@ public final class Dict<V> {
         // rehashing, so that ht[0] only ever shrinks.
         if isRehashing {
             let b = Int(h) & ht1.mask
-            entry(s).initialize(to: DictEntry(key: key, value: value, next: ht1.buckets![b], hash: h))
+            entry(s).initialize(to: DictEntry(key: key, value: value, next: ht1.buckets![b], hash: h, clock: newEntryClock))
             ht1.buckets![b] = s
             ht1.used += 1
         } else {
             let b = Int(h) & ht0.mask
-            entry(s).initialize(to: DictEntry(key: key, value: value, next: ht0.buckets![b], hash: h))
+            entry(s).initialize(to: DictEntry(key: key, value: value, next: ht0.buckets![b], hash: h, clock: newEntryClock))
             ht0.buckets![b] = s
             ht0.used += 1
         }

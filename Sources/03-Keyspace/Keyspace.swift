@@ -128,6 +128,8 @@ public final class Keyspace {
     public var willEmpty: ((Int?) -> Void)?
     /// Clients parked in BLPOP and friends (Blocking.swift).
     var blocking = BlockingState()
+    /// The clocks keys age by (LRU.swift).
+    public var aging = AgingState()
 
     public init(databases: Int, clock: Clock, tracer: Tracer, logger: Logger) {
         self.clock = clock
@@ -157,6 +159,7 @@ public final class Keyspace {
         let i = db.dict.find(key)
         if i == 0 { stats.misses += 1; return nil }
         stats.hits += 1
+        touch(db, i)
         return db.dict.value(at: i)
     }
     // snippet.end
@@ -165,6 +168,17 @@ public final class Keyspace {
     @inline(__always)
     public func lookupWrite(_ db: Database, _ key: ByteString) -> RedisObject? {
         if db.expires.count > 0 { _ = expireIfNeeded(db, key) }
+        let i = db.dict.find(key)
+        if i == 0 { return nil }
+        touch(db, i)
+        return db.dict.value(at: i)
+    }
+
+    /// A read that is not a use: lazy expiry, but no hit or miss counted and the key's access
+    /// clock left alone (TYPE, TTL, EXISTS, OBJECT, DEBUG). Redis: lookupKeyReadWithFlags with
+    /// LOOKUP_NOTOUCH (src/db.c)
+    public func lookupReadNoTouch(_ db: Database, _ key: ByteString) -> RedisObject? {
+        if db.expires.count > 0 && expireIfNeeded(db, key) { return nil }
         let i = db.dict.find(key)
         return i == 0 ? nil : db.dict.value(at: i)
     }
