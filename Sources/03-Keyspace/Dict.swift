@@ -85,8 +85,9 @@ public final class Dict<V> {
     /// When false, the table grows only past 5 entries per bucket (while a fork child runs, so
     /// that copy-on-write does not copy every page). Redis: dict_can_resize
     public var resizeAllowed = true
-    /// Seed of the hash function, random per process.
-    let seed: UInt64
+    /// Seed of the hash function, random per table. A `var` only so that `swapContents` can move
+    /// it with the entries whose cached hashes it made.
+    private(set) var seed: UInt64
     var rng: UInt64
     /// Names the table in trace lines (`db0`); nil keeps it quiet (small per-key dicts).
     let traceName: String?
@@ -465,6 +466,35 @@ public final class Dict<V> {
         out.reserveCapacity(count)
         forEach { out.append(key(at: $0)) }
         return out
+    }
+
+    // MARK: - Copying and swapping
+
+    /// A new table with the same entries, sized for them at once (no rehash while filling). The
+    /// copy has its own seed, so its bucket order may differ. Redis: the dictExpand + dictAdd loop
+    /// of hashTypeDup, setTypeDup and zsetDup (src/t_hash.c, src/t_set.c, src/t_zset.c)
+    public func duplicate() -> Dict<V> {
+        let copy = Dict<V>()
+        if count == 0 { return copy }
+        copy.expand(count)
+        forEach { copy.insert(key(at: $0), value(at: $0)) }
+        return copy
+    }
+
+    /// Exchanges every entry, bucket and rehashing state with `other`; each table keeps its name
+    /// in the trace and its `resizeAllowed`. O(1): nothing is copied. The seed goes with the
+    /// entries, whose cached hashes it computed. Redis: the dict pointer swap in dbSwapDatabases
+    public func swapContents(with other: Dict<V>) {
+        if other === self { return }
+        swap(&chunks, &other.chunks)
+        swap(&slabTop, &other.slabTop)
+        swap(&freeSlots, &other.freeSlots)
+        swap(&ht0, &other.ht0)
+        swap(&ht1, &other.ht1)
+        swap(&rehashIndex, &other.rehashIndex)
+        swap(&pauseRehashing, &other.pauseRehashing)
+        swap(&seed, &other.seed)
+        swap(&rng, &other.rng)
     }
 
     /// Chain-length statistics, as DEBUG HTSTATS prints them. Redis: dictGetStats (src/dict.c)

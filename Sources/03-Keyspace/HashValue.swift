@@ -156,6 +156,15 @@ public final class HashValue {
     }
     // snippet.end
 
+    /// A new hash with the same pairs in the same encoding, for COPY: a ziplist copied keeps its
+    /// order, a hash table is rebuilt. Redis: hashTypeDup (src/t_hash.c)
+    public func duplicate() -> HashValue {
+        let copy = HashValue()
+        copy.flat = flat
+        copy.table = table?.duplicate()
+        return copy
+    }
+
     // MARK: - Scanning
 
     // snippet.hashScanSource

@@ -32,6 +32,10 @@ public final class ListValue {
         count = storage.count
     }
 
+    /// A new list with the same elements, for COPY: pushing onto one never changes the other.
+    /// Redis: listTypeDup, quicklistDup (src/t_list.c, src/quicklist.c)
+    public func duplicate() -> ListValue { ListValue(elements) }
+
     /// The element at `i` (0-based from the head).
     public subscript(i: Int) -> ByteString {
         get { storage[head + i] }
