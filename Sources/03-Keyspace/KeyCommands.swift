@@ -208,7 +208,6 @@ extension Keyspace {
 
     // MARK: - Across databases
 
-    // snippet.moveCommand
     /// MOVE key db: 1 if the key went to database `db` (value and TTL), 0 if the source lacks it
     /// or the target already has it. The errors come in Redis's order: the number, its range,
     /// the same database; only then is the key looked at. Redis: moveCommand (src/db.c)
@@ -228,7 +227,6 @@ extension Keyspace {
         dirty += 1
         c.addReply(":1\r\n")
     }
-    // snippet.end
 
     // snippet.copyCommand
     /// COPY source destination [DB destination-db] [REPLACE]: 1 if `destination` now holds a deep
