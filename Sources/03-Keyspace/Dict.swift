@@ -85,22 +85,29 @@ public final class Dict<V> {
     /// When false, the table grows only past 5 entries per bucket (while a fork child runs, so
     /// that copy-on-write does not copy every page). Redis: dict_can_resize
     public var resizeAllowed = true
-    /// Seed of the hash function, random per table. A `var` only so that `swapContents` can move
-    /// it with the entries whose cached hashes it made.
-    private(set) var seed: UInt64
+    /// Seed of the hash function: random per table, or given (the databases share one, so that
+    /// SWAPDB can exchange their entries, whose cached hashes it made).
+    let seed: UInt64
     var rng: UInt64
     /// Names the table in trace lines (`db0`); nil keeps it quiet (small per-key dicts).
     let traceName: String?
     let tracer: Tracer?
 
-    /// Creates an empty table. `traceName` and `tracer` make its rehashing visible in the trace.
-    public init(traceName: String? = nil, tracer: Tracer? = nil) {
-        var r: UInt64 = 0
-        withUnsafeMutableBytes(of: &r) { arc4random_buf_portable($0.baseAddress!, 8) }
-        seed = r
+    /// Creates an empty table. `traceName` and `tracer` make its rehashing visible in the trace;
+    /// `seed` fixes the hash function (nil: a random one).
+    public init(traceName: String? = nil, tracer: Tracer? = nil, seed: UInt64? = nil) {
+        let r = seed ?? Dict.randomSeed()
+        self.seed = r
         rng = r ^ 0x9e37_79b9_7f4a_7c15
         self.traceName = traceName
         self.tracer = tracer
+    }
+
+    /// 64 random bits for a hash seed.
+    public static func randomSeed() -> UInt64 {
+        var r: UInt64 = 0
+        withUnsafeMutableBytes(of: &r) { arc4random_buf_portable($0.baseAddress!, 8) }
+        return r
     }
 
     deinit {
@@ -481,10 +488,12 @@ public final class Dict<V> {
         return copy
     }
 
-    /// Exchanges every entry, bucket and rehashing state with `other`; each table keeps its name
-    /// in the trace and its `resizeAllowed`. O(1): nothing is copied. The seed goes with the
-    /// entries, whose cached hashes it computed. Redis: the dict pointer swap in dbSwapDatabases
+    /// Exchanges every entry, bucket and rehashing state with `other`, which must have the same
+    /// seed (the entries carry hashes made with it); each table keeps its name in the trace and
+    /// its `resizeAllowed`. O(1): nothing is copied. Redis: the dict pointer swap in
+    /// dbSwapDatabases (src/db.c; Redis has one hash seed per process)
     public func swapContents(with other: Dict<V>) {
+        precondition(other.seed == seed, "swapContents needs tables with the same hash seed")
         if other === self { return }
         swap(&chunks, &other.chunks)
         swap(&slabTop, &other.slabTop)
@@ -493,7 +502,6 @@ public final class Dict<V> {
         swap(&ht1, &other.ht1)
         swap(&rehashIndex, &other.rehashIndex)
         swap(&pauseRehashing, &other.pauseRehashing)
-        swap(&seed, &other.seed)
         swap(&rng, &other.rng)
     }
 

@@ -68,10 +68,12 @@ public final class Database {
     /// Estimated average TTL of volatile keys (INFO keyspace avg_ttl). Redis: redisDb.avg_ttl
     public var avgTTL: Int64 = 0
 
-    init(id: Int, tracer: Tracer) {
+    /// `seed` is the hash seed of both tables, the same for every database: SWAPDB exchanges
+    /// their entries, and each entry carries the hash that seed made.
+    init(id: Int, tracer: Tracer, seed: UInt64) {
         self.id = id
-        dict = Dict(traceName: "db\(id)", tracer: tracer)
-        expires = Dict(traceName: "db\(id).expires", tracer: tracer)
+        dict = Dict(traceName: "db\(id)", tracer: tracer, seed: seed)
+        expires = Dict(traceName: "db\(id).expires", tracer: tracer, seed: seed)
     }
 
     /// Number of keys. Redis: dictSize(db->dict)
@@ -137,7 +139,8 @@ public final class Keyspace {
         self.clock = clock
         self.tracer = tracer
         self.logger = logger
-        dbs = (0..<databases).map { Database(id: $0, tracer: tracer) }
+        let seed = Dict<RedisObject>.randomSeed()
+        dbs = (0..<databases).map { Database(id: $0, tracer: tracer, seed: seed) }
         nowMs = clock.mstime()
     }
 
