@@ -259,16 +259,16 @@ public final class Keyspace {
         x.expires.swapContents(with: y.expires)
         swap(&x.avgTTL, &y.avgTTL)
         swap(&x.expiresCursor, &y.expiresCursor)
+        if tracer.on(.db) {
+            tracer.emit(.db, .event, "swapped db\(a) (now \(x.count) keys) and db\(b) (now \(y.count) keys)",
+                        fn: "dbSwapDatabases")
+        }
         // A client blocked on `q` in db a now waits on the other database's `q`, which may be a
         // list: only a push marks a key ready, so look now. Redis: scanDatabaseForReadyLists
         signalReadyKeys(inDb: a)
         signalReadyKeys(inDb: b)
         // A watched key that existed on either side has changed under its watcher.
         databasesSwapped?(a, b)
-        if tracer.on(.db) {
-            tracer.emit(.db, .event, "swapped db\(a) (now \(x.count) keys) and db\(b) (now \(y.count) keys)",
-                        fn: "dbSwapDatabases")
-        }
     }
     // snippet.end
 
