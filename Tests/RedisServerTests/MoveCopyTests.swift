@@ -2,7 +2,8 @@
 // that has selected a database sees SWAPDB's new contents at once; a transaction WATCHing a key
 // that MOVE, COPY or SWAPDB changed fails; a client blocked on a key that MOVE, COPY or SWAPDB
 // turns into a list (or sorted set) is served, and one whose key became a string stays blocked;
-// and the AOF replays all of it, expiry times included, after a restart.
+// and the AOF replays all of it, expiry times included, after a restart. RENAME, which creates
+// keys the same way, wakes a waiter too.
 //
 // Redis: moveCommand, copyCommand, dbSwapDatabases, scanDatabaseForReadyLists (src/db.c),
 // touchAllWatchedKeysInDb (src/multi.c)
@@ -128,6 +129,18 @@ final class MoveCopyTests: ServerTestCase {
         expect(w, "WATCH", "dst", is: "+OK\r\n")
         expect(w, "COPY", "dst", "dst2", is: ":1\r\n")
         XCTAssertTrue(execRuns(w))
+    }
+
+    /// RENAME creates its new key through the same addKey (Redis: dbAdd), so it wakes a waiter too.
+    func testRenameOntoAWaitedKeyServesTheWaiter() throws {
+        let s = try startServer()
+        let blocked = try connect(s), other = try connect(s)
+        sendOnly(blocked, "BZPOPMAX", "ranked", "0")
+        waitBlocked(other, 1)
+        expect(other, "ZADD", "draft", "1", "a", "5", "b", is: ":2\r\n")
+        expect(other, "RENAME", "draft", "ranked", is: "+OK\r\n")
+        XCTAssertEqual(nextReply(blocked), "*3\r\n$6\r\nranked\r\n$1\r\nb\r\n$1\r\n5\r\n")
+        expect(other, "ZRANGE", "ranked", "0", "-1", is: "*1\r\n$1\r\na\r\n")
     }
 
     func testTouchCountsLikeExistsAndChangesNothing() throws {
