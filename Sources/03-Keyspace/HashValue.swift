@@ -198,6 +198,8 @@ extension HashValue {
     public func hashTypeConvert() {}
     @available(*, unavailable, renamed: "convertIfAnyLonger")
     public func hashTypeTryConversion(_ maxValue: Int, _ args: ArraySlice<ByteString>) {}
+    @available(*, unavailable, renamed: "duplicate")
+    public func hashTypeDup() -> HashValue { self }
     @available(*, unavailable, renamed: "randomPair")
     public func hashTypeRandomElement() -> (ByteString, ByteString) { ("", "") }
 }

@@ -231,4 +231,6 @@ extension SetValue {
     public func setTypeSize() -> Int { 0 }
     @available(*, unavailable, renamed: "convertToHashtable")
     public func setTypeConvert() {}
+    @available(*, unavailable, renamed: "duplicate")
+    public func setTypeDup() -> SetValue { self }
 }

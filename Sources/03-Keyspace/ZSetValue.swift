@@ -247,4 +247,6 @@ extension ZSetValue {
     public func zsetScore(_ member: ByteString) -> Double? { nil }
     @available(*, unavailable, renamed: "remove")
     public func zsetDel(_ member: ByteString) -> Bool { false }
+    @available(*, unavailable, renamed: "duplicate")
+    public func zsetDup() -> ZSetValue { self }
 }
