@@ -68,12 +68,10 @@ public final class Database {
     /// Estimated average TTL of volatile keys (INFO keyspace avg_ttl). Redis: redisDb.avg_ttl
     public var avgTTL: Int64 = 0
 
-    /// `seed` is the hash seed of both tables, the same for every database: SWAPDB exchanges
-    /// their entries, and each entry carries the hash that seed made.
-    init(id: Int, tracer: Tracer, seed: UInt64) {
+    init(id: Int, tracer: Tracer) {
         self.id = id
-        dict = Dict(traceName: "db\(id)", tracer: tracer, seed: seed)
-        expires = Dict(traceName: "db\(id).expires", tracer: tracer, seed: seed)
+        dict = Dict(traceName: "db\(id)", tracer: tracer)
+        expires = Dict(traceName: "db\(id).expires", tracer: tracer)
     }
 
     /// Number of keys. Redis: dictSize(db->dict)
@@ -139,8 +137,7 @@ public final class Keyspace {
         self.clock = clock
         self.tracer = tracer
         self.logger = logger
-        let seed = Dict<RedisObject>.randomSeed()
-        dbs = (0..<databases).map { Database(id: $0, tracer: tracer, seed: seed) }
+        dbs = (0..<databases).map { Database(id: $0, tracer: tracer) }
         nowMs = clock.mstime()
     }
 
