@@ -194,6 +194,14 @@ extension Keyspace {
         if blocking.readySet.insert(id).inserted { blocking.ready.append((db, key)) }
     }
 
+    /// Marks ready every key of database `db` that someone waits on and that now exists, after
+    /// SWAPDB put another database's keys under them; serveClientsBlockedOnKeys then checks the
+    /// type. Redis: scanDatabaseForReadyLists (src/db.c)
+    func signalReadyKeys(inDb db: Int) {
+        guard let waited = blocking.waiting[db] else { return }
+        for key in waited.keys where dbs[db].dict.find(key) != 0 { signalKeyAsReady(db, key) }
+    }
+
     // snippet.serveClientsBlockedOnKeys
     /// Serves clients blocked on keys that became ready, oldest client first, as long as the
     /// keys have elements. Redis: handleClientsBlockedOnKeys, serveClientBlockedOnList,
@@ -277,4 +285,10 @@ extension Keyspace {
             c.unblock()
         }
     }
+}
+
+// The names a reader of src/db.c will grep for.
+extension Keyspace {
+    @available(*, unavailable, renamed: "signalReadyKeys(inDb:)")
+    func scanDatabaseForReadyLists(_ db: Int) {}
 }

@@ -538,6 +538,37 @@ public final class Dict<V> {
         return out
     }
 
+    // MARK: - Copying and swapping
+
+    /// A new table with the same entries, sized for them at once (no rehash while filling). The
+    /// copy has its own seed, so its bucket order may differ. Redis: the dictExpand + dictAdd loop
+    /// of hashTypeDup, setTypeDup and zsetDup (src/t_hash.c, src/t_set.c, src/t_zset.c)
+    public func duplicate() -> Dict<V> {
+        let copy = Dict<V>()
+        if count == 0 { return copy }
+        copy.expand(count)
+        forEach { copy.insert(key(at: $0), value(at: $0)) }
+        return copy
+    }
+
+    /// Exchanges every entry, bucket and rehashing state with `other`; each table keeps its name
+    /// in the trace and its `resizeAllowed`. O(1): nothing is copied. The seed stays: every table
+    /// has the process's, so the hashes the entries carry are right in either table.
+    /// Redis: the dict pointer swap in dbSwapDatabases (src/db.c)
+    public func swapContents(with other: Dict<V>) {
+        // INVARIANT: both tables hash with the same seed (dictHashSeed).
+        precondition(other.seed == seed, "swapContents needs tables with the same hash seed")
+        if other === self { return }
+        swap(&chunks, &other.chunks)
+        swap(&slabTop, &other.slabTop)
+        swap(&freeSlots, &other.freeSlots)
+        swap(&ht0, &other.ht0)
+        swap(&ht1, &other.ht1)
+        swap(&rehashIndex, &other.rehashIndex)
+        swap(&pauseRehashing, &other.pauseRehashing)
+        swap(&rng, &other.rng)
+    }
+
     /// Chain-length statistics, as DEBUG HTSTATS prints them. Redis: dictGetStats (src/dict.c)
     public func stats() -> String {
         var s = ""

@@ -156,6 +156,15 @@ public final class HashValue {
     }
     // snippet.end
 
+    /// A new hash with the same pairs in the same encoding, for COPY: a ziplist copied keeps its
+    /// order, a hash table is rebuilt. Redis: hashTypeDup (src/t_hash.c)
+    public func duplicate() -> HashValue {
+        let copy = HashValue()
+        copy.flat = flat
+        copy.table = table?.duplicate()
+        return copy
+    }
+
     // MARK: - Scanning
 
     // snippet.hashScanSource
@@ -189,6 +198,8 @@ extension HashValue {
     public func hashTypeConvert() {}
     @available(*, unavailable, renamed: "convertIfAnyLonger")
     public func hashTypeTryConversion(_ maxValue: Int, _ args: ArraySlice<ByteString>) {}
+    @available(*, unavailable, renamed: "duplicate")
+    public func hashTypeDup() -> HashValue { self }
     @available(*, unavailable, renamed: "randomPair")
     public func hashTypeRandomElement() -> (ByteString, ByteString) { ("", "") }
 }

@@ -1,15 +1,28 @@
-// Commands on keys, whatever their type: DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, SELECT…
+// Commands on keys, whatever their type: DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, SELECT, and
+// the ones that cross databases: MOVE, COPY, SWAPDB.
 //
 // KEYS walks the whole table in one go and blocks the server while it does; SCAN walks it a few
 // buckets per call with a cursor (Dict.scan), so a client can list millions of keys without
 // stopping anyone else. The cursor is opaque to the client: it is the table's bucket index with
 // its bits reversed, which is what lets a scan survive the table growing underneath it.
 //
+// MOVE hands a value to another database (the same object, with its TTL); COPY makes a deep copy,
+// so that a later write to one never shows in the other; SWAPDB exchanges two databases' contents
+// in O(1) and then has to tell the clients that had an opinion about them: a transaction
+// WATCHing a key of either fails, and a client blocked on a key that now holds a list is served.
+//
 // Redis: src/db.c (delCommand, existsCommand, keysCommand, scanGenericCommand, renameGenericCommand,
-// selectCommand, flushdbCommand…)
+// selectCommand, flushdbCommand, moveCommand, copyCommand, swapdbCommand, touchCommand…)
+// SIMPLIFICATION: no cluster mode, so none of Redis's "not allowed in cluster mode" refusals.
 
 import RedisCore
 import RedisRESP
+
+extension Err {
+    static let sameObject = "ERR source and destination objects are the same"
+    static let dbIndexRange = "ERR DB index is out of range"
+    static let intRange = "ERR value is out of range, value must between -2147483648 and 2147483647"
+}
 
 extension Keyspace {
     /// Registers the key-space commands, with Redis 6.2's arity and flags.
@@ -29,6 +42,10 @@ extension Keyspace {
         t.register(RedisCommand("flushall", -1, "write @keyspace @dangerous", 0, 0, 0) { ks.flushCommand($0, all: true) })
         t.register(RedisCommand("select", 2, "ok-loading fast ok-stale @keyspace", 0, 0, 0) { ks.selectCommand($0) })
         t.register(RedisCommand("object", -2, "read-only random @keyspace", 2, 2, 1) { ks.objectCommand($0) })
+        t.register(RedisCommand("move", 3, "write fast @keyspace", 1, 1, 1) { ks.moveCommand($0) })
+        t.register(RedisCommand("copy", -3, "write use-memory @keyspace", 1, 2, 1) { ks.copyCommand($0) })
+        t.register(RedisCommand("swapdb", 3, "write fast @keyspace @dangerous", 0, 0, 0) { ks.swapdbCommand($0) })
+        t.register(RedisCommand("touch", -2, "read-only fast @keyspace", 1, -1, 1) { ks.touchCommand($0) })
     }
 
     /// DEL key [key …] and UNLINK: the number of keys removed. Redis: delGenericCommand (src/db.c)
@@ -133,7 +150,7 @@ extension Keyspace {
             if nx { c.addReply(":0\r\n"); return }
             delete(d, dst)
         }
-        setKey(d, dst, o)
+        addKey(d, dst, o)
         if let expire { setExpire(d, dst, atMs: expire) }
         delete(d, src)
         dirty += 1
@@ -156,13 +173,25 @@ extension Keyspace {
 
     /// SELECT index. Redis: selectCommand (src/db.c)
     func selectCommand(_ c: Client) {
-        guard let n = c.argv[1].int64Value else { c.addReplyError(Err.notInteger); return }
-        guard n >= Int64(Int32.min), n <= Int64(Int32.max) else {
-            c.addReplyError("ERR value is out of range, value must between -2147483648 and 2147483647"); return
-        }
-        guard n >= 0 && n < Int64(dbs.count) else { c.addReplyError("ERR DB index is out of range"); return }
-        c.db = Int(n)
+        guard let n = dbIndexOrReply(c, c.argv[1]) else { return }
+        c.db = n
         c.addReplyOK()
+    }
+
+    /// An argument as a C `int`, or nil after replying with `message` (Redis's own two texts, not
+    /// an integer or out of range, when nil). Redis: getIntFromObjectOrReply (src/object.c)
+    func intOrReply(_ c: Client, _ arg: ByteString, _ message: String? = nil) -> Int? {
+        guard let v = arg.int64Value else { c.addReplyError(message ?? Err.notInteger); return nil }
+        guard v >= Int64(Int32.min) && v <= Int64(Int32.max) else { c.addReplyError(message ?? Err.intRange); return nil }
+        return Int(v)
+    }
+
+    /// A database number that exists, or nil after the error: first as an int, then in range.
+    /// Redis: getIntFromObjectOrReply + selectDb, as SELECT, MOVE and COPY's DB option use them
+    func dbIndexOrReply(_ c: Client, _ arg: ByteString) -> Int? {
+        guard let n = intOrReply(c, arg) else { return nil }
+        guard n >= 0 && n < dbs.count else { c.addReplyError(Err.dbIndexRange); return nil }
+        return n
     }
 
     /// OBJECT ENCODING key: how the value is stored. Redis: objectCommand (src/object.c)
@@ -176,4 +205,102 @@ extension Keyspace {
             c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(c.argv[1].stringValue.prefix(128))'. Try OBJECT HELP.")
         }
     }
+
+    // MARK: - Across databases
+
+    /// MOVE key db: 1 if the key went to database `db` (value and TTL), 0 if the source lacks it
+    /// or the target already has it. The errors come in Redis's order: the number, its range,
+    /// the same database; only then is the key looked at. Redis: moveCommand (src/db.c)
+    func moveCommand(_ c: Client) {
+        let src = db(c)
+        guard let target = dbIndexOrReply(c, c.argv[2]) else { return }
+        let dst = dbs[target]
+        if dst === src { c.addReplyError(Err.sameObject); return }
+        let key = c.argv[1]
+        guard let o = lookupWrite(src, key) else { c.addReply(":0\r\n"); return }
+        let expire = expireTime(src, key)
+        if lookupWrite(dst, key) != nil { c.addReply(":0\r\n"); return }
+        // The same object changes hands: no copy. The TTL is absolute, so it moves as it is.
+        addKey(dst, key, o)
+        if let expire { setExpire(dst, key, atMs: expire) }
+        delete(src, key)
+        dirty += 1
+        c.addReply(":1\r\n")
+    }
+
+    // snippet.copyCommand
+    /// COPY source destination [DB destination-db] [REPLACE]: 1 if `destination` now holds a deep
+    /// copy of `source` (with its TTL), 0 if `source` is missing or `destination` exists and
+    /// REPLACE was not given. Redis: copyCommand (src/db.c)
+    func copyCommand(_ c: Client) {
+        let src = db(c)
+        var dst = src, replace = false
+        var j = 3
+        while j < c.argv.count {
+            if c.argv[j].equalsIgnoringCase("replace") {
+                replace = true
+            } else if c.argv[j].equalsIgnoringCase("db") && j + 1 < c.argv.count {
+                guard let n = dbIndexOrReply(c, c.argv[j + 1]) else { return }
+                dst = dbs[n]
+                j += 1
+            } else {
+                c.addReplyError(Err.syntax); return
+            }
+            j += 1
+        }
+        let key = c.argv[1], newKey = c.argv[2]
+        if src === dst && key == newKey { c.addReplyError(Err.sameObject); return }
+        guard let o = lookupWrite(src, key) else { c.addReply(":0\r\n"); return }
+        let expire = expireTime(src, key)
+        if lookupWrite(dst, newKey) != nil {
+            if !replace { c.addReply(":0\r\n"); return }
+            delete(dst, newKey)
+        }
+        // Values are objects mutated in place (an RPUSH changes the ListValue every holder
+        // sees), so a copy that shared one would not be a copy.
+        addKey(dst, newKey, o.duplicate())
+        if let expire { setExpire(dst, newKey, atMs: expire) }
+        dirty += 1
+        c.addReply(":1\r\n")
+    }
+    // snippet.end
+
+    /// SWAPDB index1 index2: exchanges two databases' contents (Keyspace.swapDatabases). Both
+    /// numbers are read before either is checked against the number of databases.
+    /// Redis: swapdbCommand (src/db.c)
+    func swapdbCommand(_ c: Client) {
+        guard let a = intOrReply(c, c.argv[1], "ERR invalid first DB index"),
+              let b = intOrReply(c, c.argv[2], "ERR invalid second DB index") else { return }
+        guard a >= 0 && a < dbs.count && b >= 0 && b < dbs.count else { c.addReplyError(Err.dbIndexRange); return }
+        swapDatabases(a, b)
+        // Even SWAPDB 3 3 counts as a change and is propagated, as in Redis.
+        dirty += 1
+        c.addReplyOK()
+    }
+
+    /// TOUCH key [key …]: how many of the keys exist; a lookup (with lazy expiry) on each.
+    /// SIMPLIFICATION: TOUCH exists to refresh a key's LRU time, and we keep none, so it counts
+    /// exactly as EXISTS does. Redis: touchCommand (src/db.c)
+    func touchCommand(_ c: Client) { existsCommand(c) }
+}
+
+extension RedisObject {
+    /// A deep copy: a new value of the same type and encoding that shares no mutable storage
+    /// with this one. A string is a value already. Redis: the type switch of copyCommand
+    /// (dupStringObject, listTypeDup, setTypeDup, zsetDup, hashTypeDup)
+    public func duplicate() -> RedisObject {
+        switch self {
+        case .string: return self
+        case .list(let l): return .list(l.duplicate())
+        case .hash(let h): return .hash(h.duplicate())
+        case .set(let s): return .set(s.duplicate())
+        case .zset(let z): return .zset(z.duplicate())
+        }
+    }
+}
+
+// The names a reader of src/object.c will grep for.
+extension Keyspace {
+    @available(*, unavailable, renamed: "intOrReply")
+    func getIntFromObjectOrReply(_ c: Client, _ arg: ByteString, _ message: String?) -> Int? { nil }
 }

@@ -126,6 +126,10 @@ public final class Keyspace {
     /// Called before databases are emptied (one, or all with nil), while their keys still exist:
     /// FLUSHDB touches the watched keys it removes. Redis: signalFlushedDb (src/db.c)
     public var willEmpty: ((Int?) -> Void)?
+    /// Called after SWAPDB exchanged two databases' contents, with their numbers, so that
+    /// transactions watching a key of either can fail. Redis: the touchAllWatchedKeysInDb calls
+    /// of dbSwapDatabases (src/db.c)
+    public var databasesSwapped: ((Int, Int) -> Void)?
     /// Clients parked in BLPOP and friends (Blocking.swift).
     var blocking = BlockingState()
     /// The clocks keys age by (LRU.swift).
@@ -201,6 +205,17 @@ public final class Keyspace {
         keyModified?(db.id, key)
     }
 
+    /// Adds `key`, which must not exist, and wakes clients blocked on it if the value is a list
+    /// or a sorted set (MOVE and COPY create keys that BLPOP or BZPOPMIN may wait for).
+    /// Redis: dbAdd (src/db.c), which calls signalKeyAsReady
+    public func addKey(_ db: Database, _ key: ByteString, _ value: RedisObject) {
+        setKey(db, key, value)
+        switch value {
+        case .list, .zset: signalKeyAsReady(db.id, key)
+        default: break
+        }
+    }
+
     /// Deletes `key` and its TTL; true if it existed. Redis: dbDelete (src/db.c)
     @discardableResult
     public func delete(_ db: Database, _ key: ByteString) -> Bool {
@@ -241,6 +256,32 @@ public final class Keyspace {
         }
         return removed
     }
+
+    // snippet.dbSwapDatabases
+    /// Exchanges the contents of databases `a` and `b`: keys, expiry times and the expiry cycle's
+    /// place. The `Database` objects stay where they are, with their numbers, and so does
+    /// everything filed under a number: which client has selected it, who is blocked or watches
+    /// a key in it. So a client in db 0 sees db 1's keys at once, with no reference to fix.
+    /// Redis: dbSwapDatabases (src/db.c)
+    public func swapDatabases(_ a: Int, _ b: Int) {
+        if a == b { return }
+        let x = dbs[a], y = dbs[b]
+        x.dict.swapContents(with: y.dict)
+        x.expires.swapContents(with: y.expires)
+        swap(&x.avgTTL, &y.avgTTL)
+        swap(&x.expiresCursor, &y.expiresCursor)
+        if tracer.on(.db) {
+            tracer.emit(.db, .event, "swapped db\(a) (now \(x.count) keys) and db\(b) (now \(y.count) keys)",
+                        fn: "dbSwapDatabases")
+        }
+        // A client blocked on `q` in db a now waits on the other database's `q`, which may be a
+        // list: only a push marks a key ready, so look now. Redis: scanDatabaseForReadyLists
+        signalReadyKeys(inDb: a)
+        signalReadyKeys(inDb: b)
+        // A watched key that existed on either side has changed under its watcher.
+        databasesSwapped?(a, b)
+    }
+    // snippet.end
 
     // MARK: - Lazy expiry
 
@@ -288,6 +329,10 @@ extension Keyspace {
     public func lookupKeyWrite(_ db: Database, _ key: ByteString) -> RedisObject? { nil }
     @available(*, unavailable, renamed: "delete")
     public func dbDelete(_ db: Database, _ key: ByteString) -> Bool { false }
+    @available(*, unavailable, renamed: "addKey")
+    public func dbAdd(_ db: Database, _ key: ByteString, _ value: RedisObject) {}
+    @available(*, unavailable, renamed: "swapDatabases")
+    public func dbSwapDatabases(_ a: Int, _ b: Int) {}
     @available(*, unavailable, renamed: "empty")
     public func emptyDb(_ dbIndex: Int?) -> Int { 0 }
 }

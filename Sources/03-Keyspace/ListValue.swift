@@ -32,6 +32,10 @@ public final class ListValue {
         count = storage.count
     }
 
+    /// A new list with the same elements, for COPY: pushing onto one never changes the other.
+    /// Redis: listTypeDup, quicklistDup (src/t_list.c, src/quicklist.c)
+    public func duplicate() -> ListValue { ListValue(elements) }
+
     /// The element at `i` (0-based from the head).
     public subscript(i: Int) -> ByteString {
         get { storage[head + i] }
@@ -114,4 +118,10 @@ public final class ListValue {
         if count == 0 { storage.removeAll(keepingCapacity: false); head = 0; return }
         if storage.count > 64 && count < storage.count / 4 { recentre(extraFront: count / 2) }
     }
+}
+
+// The names a reader of src/t_list.c will grep for.
+extension ListValue {
+    @available(*, unavailable, renamed: "duplicate")
+    public func listTypeDup() -> ListValue { self }
 }

@@ -85,6 +85,15 @@ public final class SetValue {
         return .table { cursor, out in t.scan(cursor) { out.append(t.key(at: $0)) } }
     }
 
+    /// A new set with the same members in the same encoding, for COPY: an intset is copied
+    /// whole, a hash table rebuilt. Redis: setTypeDup (src/t_set.c)
+    public func duplicate() -> SetValue {
+        let copy = SetValue()
+        copy.ints = ints
+        copy.table = table?.duplicate()
+        return copy
+    }
+
     // MARK: - Membership
 
     /// True if `member` is in the set. A non-integer is never in an intset.
@@ -222,4 +231,6 @@ extension SetValue {
     public func setTypeSize() -> Int { 0 }
     @available(*, unavailable, renamed: "convertToHashtable")
     public func setTypeConvert() {}
+    @available(*, unavailable, renamed: "duplicate")
+    public func setTypeDup() -> SetValue { self }
 }

@@ -67,6 +67,17 @@ public final class ZSetValue {
         while x != 0 { let e = list.entry(x); body(e.member, e.score); x = list.next(x) }
     }
 
+    /// A new sorted set with the same members and scores in the same encoding, for COPY. The
+    /// skiplist is a value type (arrays of nodes and links), so assigning it copies it.
+    /// Redis: zsetDup (src/t_zset.c), which rebuilds the skiplist node by node instead
+    public func duplicate() -> ZSetValue {
+        let copy = ZSetValue()
+        copy.small = small
+        copy.dict = dict?.duplicate()
+        copy.list = list
+        return copy
+    }
+
     // MARK: - Lookups
 
     /// The score of `member`, or nil. Redis: zsetScore (src/t_zset.c), zzlFind
@@ -236,4 +247,6 @@ extension ZSetValue {
     public func zsetScore(_ member: ByteString) -> Double? { nil }
     @available(*, unavailable, renamed: "remove")
     public func zsetDel(_ member: ByteString) -> Bool { false }
+    @available(*, unavailable, renamed: "duplicate")
+    public func zsetDup() -> ZSetValue { self }
 }

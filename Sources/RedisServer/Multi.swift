@@ -229,11 +229,15 @@ extension Server {
     }
     // snippet.end
 
-    /// FLUSHDB / FLUSHALL: the watched keys that exist in the emptied databases count as
-    /// modified. Called before the keys go. Redis: touchAllWatchedKeysInDb (src/multi.c)
-    func touchAllWatchedKeys(inDb dbIndex: Int?) {
+    /// FLUSHDB / FLUSHALL (before the keys go) and SWAPDB (after the swap): a watched key counts
+    /// as modified if it exists in `dbIndex` (nil: every database) or, for SWAPDB, in the
+    /// database `replacedWith` whose old keys `dbIndex` now holds. A key absent on both sides
+    /// did not change. Redis: touchAllWatchedKeysInDb (src/multi.c)
+    func touchAllWatchedKeys(inDb dbIndex: Int?, replacedWith other: Int? = nil) {
         for (db, keys) in tx.watchers where dbIndex == nil || db == dbIndex {
-            for key in keys.keys where keyspace.dbs[db].dict.find(key) != 0 { touchWatchedKey(db, key) }
+            for key in keys.keys where keyspace.dbs[db].dict.find(key) != 0 || other.map({ keyspace.dbs[$0].dict.find(key) != 0 }) == true {
+                touchWatchedKey(db, key)
+            }
         }
     }
 
@@ -256,6 +260,6 @@ extension Server {
 }
 
 extension Server {
-    @available(*, unavailable, renamed: "touchAllWatchedKeys(inDb:)")
-    func touchAllWatchedKeysInDb(_ db: Int) {}
+    @available(*, unavailable, renamed: "touchAllWatchedKeys(inDb:replacedWith:)")
+    func touchAllWatchedKeysInDb(_ emptied: Int, _ replacedWith: Int?) {}
 }

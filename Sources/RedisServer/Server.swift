@@ -131,6 +131,12 @@ public final class Server {
         keyspace.willEmpty = { [unowned self] db in
             if !self.tx.watchers.isEmpty { self.touchAllWatchedKeys(inDb: db) }
         }
+        keyspace.databasesSwapped = { [unowned self] a, b in
+            if !self.tx.watchers.isEmpty {
+                self.touchAllWatchedKeys(inDb: a, replacedWith: b)
+                self.touchAllWatchedKeys(inDb: b, replacedWith: a)
+            }
+        }
         keyspace.propagate = { [unowned self] db, argv in self.propagate(db: db, argv) }
         // The AOF subscribes to propagation, as feedAppendOnlyFile does in Redis's propagate().
         propagators.append { [unowned self] db, argv in self.aof.feed(db: db, argv) }

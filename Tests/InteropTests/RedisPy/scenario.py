@@ -421,6 +421,15 @@ def scenario(rec):
     s(F, "flushdb", lambda: r.flushdb())
     s(F, "select back", lambda: x("SELECT", 0))
     s(F, "object encoding", lambda: r.object("encoding", "n"))
+    s(F, "touch", lambda: r.touch("n", "s", "nosuch"))
+    s(F, "copy", lambda: r.copy("n", "n2"))
+    s(F, "copy exists", lambda: r.copy("n", "n2"))
+    s(F, "copy replace db", lambda: r.copy("s", "n2", destination_db=2, replace=True))
+    s(F, "move", lambda: r.move("n2", 3))
+    s(F, "move same db", lambda: x("MOVE", "n", 0))
+    s(F, "swapdb", lambda: r.swapdb(2, 3))
+    s(F, "after swapdb", lambda: (x("SELECT", 3), r.get("n2"), x("SELECT", 2), r.get("n2"), x("SELECT", 0))[1:4:2])
+    s(F, "swapdb bad index", lambda: x("SWAPDB", "a", 1))
 
     # lists
     F = "lists"
