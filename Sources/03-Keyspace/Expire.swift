@@ -83,7 +83,7 @@ extension Keyspace {
     /// TTL key, PTTL key: -2 no key, -1 no TTL, else the time left. Redis: ttlGenericCommand
     func ttlCommand(_ c: Client, milliseconds: Bool) {
         let d = db(c)
-        guard lookupRead(d, c.argv[1]) != nil else { c.addReply(":-2\r\n"); return }
+        guard lookupReadNoTouch(d, c.argv[1]) != nil else { c.addReply(":-2\r\n"); return }
         guard let when = expireTime(d, c.argv[1]) else { c.addReply(":-1\r\n"); return }
         let ttl = max(0, when - nowMs)
         c.addReplyLongLong(milliseconds ? ttl : (ttl + 500) / 1000)

@@ -65,13 +65,13 @@ extension Keyspace {
     func existsCommand(_ c: Client) {
         let d = db(c)
         var n: Int64 = 0
-        for j in 1..<c.argv.count where lookupRead(d, c.argv[j]) != nil { n += 1 }
+        for j in 1..<c.argv.count where lookupReadNoTouch(d, c.argv[j]) != nil { n += 1 }
         c.addReplyLongLong(n)
     }
 
     /// TYPE key: `none` or the type name. Redis: typeCommand (src/db.c)
     func typeCommand(_ c: Client) {
-        let o = lookupRead(db(c), c.argv[1])
+        let o = lookupReadNoTouch(db(c), c.argv[1])
         c.addReplyStatus(o?.typeName ?? "none")
     }
 
@@ -197,12 +197,46 @@ extension Keyspace {
     /// OBJECT ENCODING key: how the value is stored. Redis: objectCommand (src/object.c)
     /// SIMPLIFICATION: REFCOUNT, IDLETIME and FREQ need an LRU/LFU clock we do not keep yet.
     func objectCommand(_ c: Client) {
-        if c.argv[1].equalsIgnoringCase("encoding") && c.argv.count == 3 {
-            // OBJECT does not count as an access, like Redis's LOOKUP_NOTOUCH.
-            guard let o = lookupWrite(db(c), c.argv[2]) else { c.addReplyNull(); return }
+        let sub = c.argv[1]
+        if sub.equalsIgnoringCase("help") && c.argv.count == 2 {
+            let lines = ["OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                         "ENCODING <key>",
+                         "    Return the kind of internal representation used in order to store the value",
+                         "    associated with a <key>.",
+                         "FREQ <key>",
+                         "    Return the access frequency index of the <key>. The returned integer is",
+                         "    proportional to the logarithm of the recent access frequency of the key.",
+                         "IDLETIME <key>",
+                         "    Return the idle time of the <key>, that is the approximated number of",
+                         "    seconds elapsed since the last access to the key.",
+                         "REFCOUNT <key>",
+                         "    Return the number of references of the value associated with the specified",
+                         "    <key>.",
+                         "HELP", "    Prints this help."]
+            c.addReplyArrayLen(lines.count)
+            for l in lines { c.addReplyStatus(l) }
+            return
+        }
+        let known = ["encoding", "freq", "idletime", "refcount"].contains { sub.equalsIgnoringCase($0) }
+        guard known && c.argv.count == 3 else {
+            c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(sub.stringValue.prefix(128))'. Try OBJECT HELP.")
+            return
+        }
+        // OBJECT does not count as an access (LOOKUP_NOTOUCH): asking a key's idle time must not
+        // reset it.
+        let d = db(c)
+        guard let i = lookupReadIndex(d, c.argv[2]) else { c.addReplyNull(); return }
+        let o = d.dict.value(at: i)
+        if sub.equalsIgnoringCase("encoding") {
             c.addReplyBulk(o.encoding)
+        } else if sub.equalsIgnoringCase("refcount") {
+            c.addReplyLongLong(o.sharedInRedis(maxmemoryEvictsByUse: aging.evictsByUse) ? 2_147_483_647 : 1)
+        } else if sub.equalsIgnoringCase("idletime") {
+            if aging.lfu { c.addReplyError(Err.lfuSelected); return }
+            c.addReplyLongLong(idleMilliseconds(d, i) / 1000)
         } else {
-            c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(c.argv[1].stringValue.prefix(128))'. Try OBJECT HELP.")
+            if !aging.lfu { c.addReplyError(Err.lfuNotSelected); return }
+            c.addReplyLongLong(Int64(lfuCount(d, i)))
         }
     }
 

@@ -178,13 +178,21 @@ public final class Keyspace {
         return db.dict.value(at: i)
     }
 
-    /// A read that is not a use: lazy expiry, but no hit or miss counted and the key's access
-    /// clock left alone (TYPE, TTL, EXISTS, OBJECT, DEBUG). Redis: lookupKeyReadWithFlags with
-    /// LOOKUP_NOTOUCH (src/db.c)
+    /// A read that is not a use: like `lookupRead` (lazy expiry, a hit or a miss counted), but
+    /// the key's access clock is left alone (TYPE, TTL, EXISTS, OBJECT, DEBUG DIGEST-VALUE).
+    /// Redis: lookupKeyReadWithFlags with LOOKUP_NOTOUCH (src/db.c)
     public func lookupReadNoTouch(_ db: Database, _ key: ByteString) -> RedisObject? {
-        if db.expires.count > 0 && expireIfNeeded(db, key) { return nil }
+        lookupReadIndex(db, key).map { db.dict.value(at: $0) }
+    }
+
+    /// The table index of `key` for a read that is not a use, or nil. OBJECT IDLETIME reads
+    /// the clock there.
+    public func lookupReadIndex(_ db: Database, _ key: ByteString) -> UInt32? {
+        if db.expires.count > 0 && expireIfNeeded(db, key) { stats.misses += 1; return nil }
         let i = db.dict.find(key)
-        return i == 0 ? nil : db.dict.value(at: i)
+        if i == 0 { stats.misses += 1; return nil }
+        stats.hits += 1
+        return i
     }
 
     /// True if `key` exists (after lazy expiry), without touching the hit counters.

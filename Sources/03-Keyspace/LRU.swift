@@ -29,6 +29,9 @@ public struct AgingState {
     public var minutes: UInt32 = 0
     /// The policy is an LFU one: the 24 bits hold a frequency, not a time.
     public var lfu = false
+    /// A memory limit with an LRU or LFU policy is set: every key then needs its own clock,
+    /// so Redis stops sharing small integers (OBJECT REFCOUNT). Redis: MAXMEMORY_FLAG_NO_SHARED_INTEGERS
+    public var evictsByUse = false
     /// Redis: lfu-log-factor, lfu-decay-time
     public var lfuLogFactor = 10
     public var lfuDecayTime = 1
@@ -83,5 +86,23 @@ extension Keyspace {
         let r = Double((aging.rng &* 0x2545_f491_4f6c_dd1d) >> 11) / Double(1 << 53)
         let base = max(Double(count) - Double(lfuInitialCount), 0)
         return r < 1 / (base * Double(aging.lfuLogFactor) + 1) ? count + 1 : count
+    }
+}
+
+extension Err {
+    static let lfuSelected = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+    static let lfuNotSelected = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+}
+
+extension RedisObject {
+    /// Whether Redis 6.2 would hold this value as one of its shared integers, which OBJECT
+    /// REFCOUNT reports as 2147483647: a string that is a plain integer from 0 to 9999, unless
+    /// an LRU or LFU eviction policy with a memory limit needs every key to have its own
+    /// object. SwiftRedis shares nothing and counts no references; this says what Redis would.
+    /// Redis: OBJ_SHARED_INTEGERS, tryObjectEncoding, MAXMEMORY_FLAG_NO_SHARED_INTEGERS
+    public func sharedInRedis(maxmemoryEvictsByUse: Bool) -> Bool {
+        guard case .string(let s) = self, !maxmemoryEvictsByUse, s.count <= 4, let n = s.int64Value,
+              n >= 0, n < 10_000, ByteString(n) == s else { return false }
+        return true
     }
 }

@@ -71,6 +71,10 @@ public final class Config {
     public var maxmemorySamples = 5
     /// How hard one eviction round tries, 0…100 (new in 6.2). SIMPLIFICATION: stored only.
     public var maxmemoryEvictionTenacity = 10
+    /// LFU: how slowly the access count grows (higher: slower), and the minutes of disuse that
+    /// take one off it. Redis: lfu-log-factor, lfu-decay-time
+    public var lfuLogFactor = 10
+    public var lfuDecayTime = 1
 
     // MARK: Clients and limits
     public var maxclients = 10000
@@ -156,6 +160,8 @@ public final class Config {
         .oneOf("maxmemory-policy", \.maxmemoryPolicy, Config.maxmemoryPolicies),
         .int("maxmemory-samples", \.maxmemorySamples, 1...Int(Int32.max)),
         .int("maxmemory-eviction-tenacity", \.maxmemoryEvictionTenacity, 0...100),
+        .int("lfu-log-factor", \.lfuLogFactor, 0...Int(Int32.max)),
+        .int("lfu-decay-time", \.lfuDecayTime, 0...Int(Int32.max)),
         .bool("protected-mode", \.protectedMode),
         .int("maxclients", \.maxclients, 1...Int(Int32.max)),
         .memory("proto-max-bulk-len", \.protoMaxBulkLen, 1024 * 1024),

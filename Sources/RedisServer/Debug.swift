@@ -22,8 +22,7 @@
 // xorObjectDigest, computeDatasetDigest (src/debug.c); lastsaveCommand (src/server.c)
 // SIMPLIFICATION: DEBUG OBJECT's serializedlength is what 6.2's RDB would write without LZF (Redis
 // compresses strings and ziplists longer than 20 bytes when that helps); the ziplists are sized
-// from 6.2's entry encoding, not kept as bytes; lru is the current LRU clock and lru_seconds_idle
-// 0, as we keep no access time per key.
+// from 6.2's entry encoding, not kept as bytes.
 
 import RedisCore
 import RedisKeyspace
@@ -248,10 +247,10 @@ extension Server {
         if i == 0 { c.addReplyError(Err.noSuchKey); return }
         let o = db.dict.value(at: i)
         // Redis shares the objects for 0…9999 (OBJ_SHARED_INTEGERS) with refcount INT_MAX.
-        var refcount = 1
-        if case .string(let s) = o, let v = s.int64Value, v >= 0, v < 10000, s.count <= 20 { refcount = Int(Int32.max) }
-        // Redis: LRU_CLOCK, seconds modulo 2^24 (LRU_CLOCK_MAX, src/server.h)
-        let lru = (clock.mstime() / 1000) & ((1 << 24) - 1)
+        let refcount = o.sharedInRedis(maxmemoryEvictsByUse: keyspace.aging.evictsByUse) ? Int(Int32.max) : 1
+        // The key's access clock as it is stored (LRU seconds, or LFU minutes and count).
+        let lru = db.dict.clock(at: i)
+        let idle = keyspace.idleMilliseconds(db, i) / 1000
         var extra = ""
         if case .list(let l) = o {
             let nodes = ziplistSizes(l.elements, nodeLimit: 8192)
@@ -259,7 +258,7 @@ extension Server {
             extra = " ql_nodes:\(nodes.count) ql_avg_node:\(format2(avg)) ql_ziplist_max:-2 ql_compressed:0 ql_uncompressed_size:\(nodes.reduce(0, +))"
         }
         let address = "0x" + String(UInt(bitPattern: 0x7f00_0000_0000 &+ Int(i) &* 16), radix: 16)
-        c.addReplyStatus("Value at:\(address) refcount:\(refcount) encoding:\(o.encoding) serializedlength:\(serializedLength(o)) lru:\(lru) lru_seconds_idle:0\(extra)")
+        c.addReplyStatus("Value at:\(address) refcount:\(refcount) encoding:\(o.encoding) serializedlength:\(serializedLength(o)) lru:\(lru) lru_seconds_idle:\(idle)\(extra)")
     }
 
     /// The bytes RDB would write for a length. Redis: rdbSaveLen (src/rdb.c)

@@ -75,7 +75,7 @@ extension Server {
                 ("multiplexing_api", loop.poller.name), ("atomicvar_api", "c11-builtin"), ("gcc_version", "0.0.0"),
                 ("process_id", getpid()), ("process_supervised", "no"), ("run_id", runId), ("tcp_port", net.port),
                 ("server_time_usec", now), ("uptime_in_seconds", uptime), ("uptime_in_days", uptime / 86400),
-                ("hz", config.effectiveHz), ("configured_hz", config.hz), ("lru_clock", (now / 1_000_000) & 0xff_ffff),
+                ("hz", config.effectiveHz), ("configured_hz", config.hz), ("lru_clock", keyspace.aging.lruClock),
                 ("executable", CommandLine.arguments.first ?? ""), ("config_file", config.configFile),
                 ("io_threads_active", 0), ("swiftredis_version", Server.version),
             ])

@@ -118,6 +118,7 @@ public final class Server {
             throw ConfigError("Can't chdir to '\(config.dir)': \(String(cString: strerror(errno)))")
         }
 
+        applyAging()
         keyspace.registerCommands(commands)
         registerServerCommands()
         registerTransactionCommands()
@@ -205,8 +206,21 @@ public final class Server {
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
         case "set-max-intset-entries":
             keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
+        case "maxmemory", "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
+            applyAging()
         default: break
         }
+    }
+
+    /// Tells the keyspace how keys age under the eviction policy, and sets its clocks.
+    /// Redis: the maxmemory-policy flags (MAXMEMORY_FLAG_LFU, MAXMEMORY_FLAG_NO_SHARED_INTEGERS)
+    func applyAging() {
+        let policy = config.maxmemoryPolicy
+        keyspace.aging.lfu = policy.hasSuffix("-lfu")
+        keyspace.aging.evictsByUse = config.maxmemory != 0 && (policy.hasSuffix("-lru") || policy.hasSuffix("-lfu"))
+        keyspace.aging.lfuLogFactor = config.lfuLogFactor
+        keyspace.aging.lfuDecayTime = config.lfuDecayTime
+        keyspace.updateAgingClock(nowMs: clock.mstime())
     }
 
     /// Hands the compact-encoding limits to the keyspace (at start-up and after CONFIG SET).
@@ -360,6 +374,7 @@ public final class Server {
         cronLoops += 1
         let now = clock.mstime()
         keyspace.nowMs = now
+        keyspace.updateAgingClock(nowMs: now)
         metrics.sample(nowMs: now, commands: net.stats.commandsProcessed,
                        input: net.stats.netInputBytes, output: net.stats.netOutputBytes)
         checkShutdownSignal()
