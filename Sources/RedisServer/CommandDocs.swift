@@ -22,9 +22,11 @@
 // Redis 7.0: commandDocsCommand, addReplyCommandDocs, addReplyDocFlagsForCommand (src/server.c);
 // the docs themselves come from src/commands/*.json through src/commands.c.
 //
-// SIMPLIFICATION: Redis 7.0 also returns `arguments` (the grammar of every argument) and `history`
-// (what changed in which version). We leave both out: clients read them only to draw hints, and
-// they would double this table. A subcommand's doc (`client|list`) has the four main fields only.
+// The `arguments` field (each argument's name, type, token and flags, from which redis-cli draws
+// its hints) comes from the syntax table in CommandSyntax.swift.
+//
+// SIMPLIFICATION: Redis 7.0 also returns `history` (what changed in which version, in prose); we
+// leave it out. A subcommand's doc (`client|list`) has no `doc_flags`.
 
 import RedisCore
 import RedisKeyspace
@@ -367,10 +369,12 @@ extension Server {
     /// One doc map, with 7.0's keys in 7.0's order; the optional ones only where they apply.
     /// Redis 7.0: addReplyCommandDocs (src/server.c)
     func addReplyCommandDocs(_ c: Client, _ doc: CommandDoc) {
+        let args = CommandSyntax.arguments(doc.name)
         var fields = 4
         if !doc.docFlags.isEmpty { fields += 1 }
         if doc.deprecatedSince != nil { fields += 1 }
         if doc.replacedBy != nil { fields += 1 }
+        if !args.isEmpty { fields += 1 }
         if !doc.subcommands.isEmpty { fields += 1 }
         c.addReplyMapLen(fields)
         c.addReplyBulk("summary"); c.addReplyBulk(doc.summary)
@@ -385,6 +389,7 @@ extension Server {
         }
         if let v = doc.deprecatedSince { c.addReplyBulk("deprecated_since"); c.addReplyBulk(v) }
         if let v = doc.replacedBy { c.addReplyBulk("replaced_by"); c.addReplyBulk(v) }
+        if !args.isEmpty { c.addReplyBulk("arguments"); addReplyCommandArgList(c, args) }
         if !doc.subcommands.isEmpty {
             c.addReplyBulk("subcommands")
             c.addReplyMapLen(doc.subcommands.count)

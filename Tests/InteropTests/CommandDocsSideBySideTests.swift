@@ -2,16 +2,17 @@
 // here 7.0 is the reference). The facts must agree — `since`, `group`, `doc_flags`,
 // `deprecated_since` of every command and subcommand both servers have — while every summary must
 // be our own. The reply's shape (keys, their order and their types) must match for a few commands,
-// apart from the two fields we leave out (`arguments`, `history`). Then the clients: redis-cli 7
-// builds its `help` from our docs, and redis-py reads them in both protocols.
+// apart from the field we leave out (`history`). The arguments must read the same: rendered as
+// redis-cli renders its hints, and with the same type for every value. Then the clients: redis-cli 7
+// builds its `help` and hints from our docs, and redis-py reads them in both protocols.
 
 import Foundation
 import TestSupport
 import XCTest
 
 final class CommandDocsSideBySideTests: InteropTestCase {
-    /// The fields of 7.0's docs that we leave out (SIMPLIFICATION in CommandDocs.swift).
-    static let leftOut: Set<String> = ["arguments", "history"]
+    /// The field of 7.0's docs that we leave out (SIMPLIFICATION in CommandDocs.swift).
+    static let leftOut: Set<String> = ["history"]
     /// The fields that are facts, not prose: they must be equal.
     static let facts = ["since", "group", "deprecated_since"]
 
@@ -87,6 +88,123 @@ final class CommandDocsSideBySideTests: InteropTestCase {
             }
         }
     }
+
+    // MARK: - Arguments
+
+    /// Where our syntax is 6.2's and 7.0's differs on purpose, with the reason.
+    static let syntax62Only: [String: String] = [
+        "expire": "7.0 added NX|XX|GT|LT", "expireat": "7.0 added NX|XX|GT|LT",
+        "pexpire": "7.0 added NX|XX|GT|LT", "pexpireat": "7.0 added NX|XX|GT|LT",
+        "shutdown": "7.0 added NOW, FORCE and ABORT",
+        "command|getkeys": "7.0's docs list no arguments for GETKEYS; it takes a whole command",
+    ]
+    /// Values whose type we give differently, with the reason.
+    static let typeDifferences: [String: String] = [
+        "zunionstore.weight": "7.0 says integer; 6.2 parses a double (zunionInterGenericCommand)",
+        "zinterstore.weight": "7.0 says integer; 6.2 parses a double (zunionInterGenericCommand)",
+        "zunion.weight": "7.0 says integer; 6.2 parses a double (zunionInterGenericCommand)",
+        "zinter.weight": "7.0 says integer; 6.2 parses a double (zunionInterGenericCommand)",
+        "zincrby.increment": "7.0 says integer; 6.2 parses a double (zaddGenericCommand)",
+    ]
+
+    /// An argument list as redis-cli 7.0 renders it for `help` and hints (cliConcatArguments,
+    /// cliAddArgument in src/redis-cli.c).
+    func render(_ args: [RESPValue], _ separator: String = " ") -> String {
+        args.compactMap(\.pairs).map { a in
+            let name = value(a, "name")?.string ?? "", type = value(a, "type")?.string ?? ""
+            let token = value(a, "token")?.string ?? ""
+            let flags = Set(value(a, "flags")?.elements?.compactMap(\.string) ?? [])
+            let children = value(a, "arguments")?.elements ?? []
+            let repeated = type == "oneof" ? render(children, "|") : type == "block" ? render(children) : type == "pure-token" ? "" : name
+            let tokenPart = token.isEmpty || type == "pure-token" ? token : token + " "
+            var out = tokenPart + repeated
+            if flags.contains("multiple") { out += " [" + (flags.contains("multiple_token") ? tokenPart : "") + repeated + " ...]" }
+            return flags.contains("optional") ? "[" + out + "]" : out
+        }.joined(separator: separator)
+    }
+
+    /// Every value (not group, not bare token) as name:type, in order.
+    func valueTypes(_ args: [RESPValue]) -> [String] {
+        args.compactMap(\.pairs).flatMap { a -> [String] in
+            let type = value(a, "type")?.string ?? ""
+            if type == "oneof" || type == "block" { return valueTypes(value(a, "arguments")?.elements ?? []) }
+            if type == "pure-token" { return [] }
+            return ["\(value(a, "name")?.string ?? ""):\(type)"]
+        }
+    }
+
+    func testArgumentsReadAsRedis70s() throws {
+        let realPort = try startRealRedis()
+        let ours = try startServer()
+        let mine = try allDocs(try RawClient(port: ours.port)), real = try allDocs(try RawClient(port: realPort))
+        var docs: [(String, [RESPPair], [RESPPair])] = []
+        for (name, doc) in mine {
+            guard let theirs = real[name] else { continue }
+            docs.append((name, doc, theirs))
+            let realSubs = value(theirs, "subcommands")?.pairs ?? []
+            for sub in value(doc, "subcommands")?.pairs ?? [] {
+                if let r = realSubs.first(where: { $0.key == sub.key }) { docs.append((sub.key, sub.value.pairs ?? [], r.value.pairs ?? [])) }
+            }
+        }
+        var same = 0
+        for (name, doc, theirs) in docs {
+            let a = value(doc, "arguments")?.elements ?? [], b = value(theirs, "arguments")?.elements ?? []
+            if let reason = CommandDocsSideBySideTests.syntax62Only[name] {
+                XCTAssertNotEqual(render(a), render(b), "\(name) is listed as different (\(reason)) but is not")
+                continue
+            }
+            XCTAssertEqual(render(a), render(b), "\(name): arguments")
+            XCTAssertEqual(valueTypes(a).count, valueTypes(b).count, "\(name): values")
+            let types = zip(valueTypes(a), valueTypes(b)).filter { x, y in
+                x != y && CommandDocsSideBySideTests.typeDifferences["\(name).\(x.split(separator: ":")[0])"] == nil
+            }
+            XCTAssert(types.isEmpty, "\(name): types \(types)")
+            same += 1
+        }
+        XCTAssertGreaterThan(same, 170, "every command and subcommand both servers have")
+    }
+
+    /// redis-cli shows the same grey hint after `ZADD ` for both servers.
+    func testRedisCliHintsMatchRedis70() throws {
+        let cli = try tool("redis-cli"), python = try tool("python3")
+        let realPort = try startRealRedis()
+        let ours = try startServer()
+        let script = tempDir() + "/hint.py"
+        try CommandDocsSideBySideTests.hintDriver.write(toFile: script, atomically: true, encoding: .utf8)
+        for typed in ["zadd ", "set k ", "client list "] {
+            let (s1, mine) = try runProgram(python, [script, cli, String(ours.port), typed], timeout: 30)
+            let (s2, real) = try runProgram(python, [script, cli, String(realPort), typed], timeout: 30)
+            XCTAssertEqual(s1, 0, mine); XCTAssertEqual(s2, 0, real)
+            XCTAssertFalse(mine.isEmpty, "no hint for \(typed)")
+            XCTAssertEqual(mine, real, "hint after \(typed)")
+        }
+    }
+
+    /// python3 hint.py CLI PORT TEXT: types TEXT into an interactive redis-cli on a pty and prints
+    /// the grey hint it draws after it (the text between the colour codes `ESC[0;90;49m` and `ESC[0m`).
+    static let hintDriver = #"""
+    import os, sys, time, fcntl, termios, struct, select, subprocess, re
+    cli, port, typed = sys.argv[1], sys.argv[2], sys.argv[3]
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 200, 0, 0))
+    env = dict(os.environ, TERM='xterm', REDISCLI_HISTFILE='/dev/null')
+    p = subprocess.Popen([cli, '-p', port], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    def read(seconds, until=None):
+        out, end = b'', time.time() + seconds
+        while time.time() < end and not (until and until in out):
+            r, _, _ = select.select([master], [], [], 0.05)
+            if r:
+                try: out += os.read(master, 65536)
+                except OSError: break
+        return out
+    read(10, ('%s> ' % port).encode())
+    os.write(master, typed.encode())
+    out = read(1.0)
+    p.kill(); p.wait()
+    hints = re.findall(rb'\x1b\[0;90;49m(.*?)\x1b\[0m', out)
+    sys.stdout.write(hints[-1].decode() if hints else '')
+    """#
 
     /// The RESP type of a reply, as the first byte of its encoding would tell.
     func kind(_ v: RESPValue) -> String {
@@ -186,7 +304,7 @@ final class CommandDocsSideBySideTests: InteropTestCase {
                 mine, theirs = docs[ours][name], docs[real][name]
                 for k in ("since", "group"):
                     assert mine[k] == theirs[k], (proto, name, k, mine[k], theirs[k])
-                assert [k for k in mine] == ["summary", "since", "group", "complexity"], (proto, name, list(mine))
+                assert [k for k in mine] == ["summary", "since", "group", "complexity", "arguments"], (proto, name, list(mine))
                 assert mine["summary"] != theirs["summary"], (proto, name)
             print("protocol", proto, "ok")
         """#

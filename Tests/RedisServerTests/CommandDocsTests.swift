@@ -29,11 +29,7 @@ final class CommandDocsTests: ServerTestCase {
     }
 
     /// A doc's fields as strings (bulk values only), keyed by field name.
-    func fields(_ doc: RESPValue) -> [String: String] {
-        var out: [String: String] = [:]
-        for p in doc.pairs ?? [] { if let s = p.value.string { out[p.key] = s } }
-        return out
-    }
+    func fields(_ doc: RESPValue) -> [String: String] { fieldsOf(doc.pairs ?? []) }
 
     // MARK: - Coverage
 
@@ -62,20 +58,22 @@ final class CommandDocsTests: ServerTestCase {
         guard case .array(let top?) = call(c, "COMMAND", "DOCS", "get"), top.count == 2,
               case .array(let doc?) = top[1] else { return XCTFail("not [name, [k, v, …]]") }
         XCTAssertEqual(top[0].string, "get")
-        XCTAssertEqual(doc.count, 8)
+        XCTAssertEqual(doc.count, 10)
         let f = fields(top[1])
         XCTAssertEqual(f["since"], "1.0.0")
         XCTAssertEqual(f["group"], "string")
         XCTAssertEqual(f["complexity"], "O(1)")
         let raw = String(decoding: try c.callRaw("COMMAND", "DOCS", "get"), as: UTF8.self)
-        XCTAssert(raw.hasPrefix("*2\r\n$3\r\nget\r\n*8\r\n$7\r\nsummary\r\n$"), raw)
+        XCTAssert(raw.hasPrefix("*2\r\n$3\r\nget\r\n*10\r\n$7\r\nsummary\r\n$"), raw)
+        XCTAssert(raw.hasSuffix("$9\r\narguments\r\n*1\r\n*4\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n"), raw)
     }
 
     func testRESP3IsAMapOfMaps() throws {
         let c = try connect(try startServer())
         _ = call(c, "HELLO", "3")
         let raw = String(decoding: try c.callRaw("COMMAND", "DOCS", "get"), as: UTF8.self)
-        XCTAssert(raw.hasPrefix("%1\r\n$3\r\nget\r\n%4\r\n$7\r\nsummary\r\n$"), raw)
+        XCTAssert(raw.hasPrefix("%1\r\n$3\r\nget\r\n%5\r\n$7\r\nsummary\r\n$"), raw)
+        XCTAssert(raw.hasSuffix("$9\r\narguments\r\n*1\r\n%2\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n"), raw)
         guard case .map = call(c, "COMMAND", "DOCS") else { return XCTFail("DOCS is not a map in RESP3") }
         // doc_flags is a set of statuses, as in 7.0.
         let getset = String(decoding: try c.callRaw("COMMAND", "DOCS", "getset"), as: UTF8.self)
@@ -91,7 +89,7 @@ final class CommandDocsTests: ServerTestCase {
             XCTAssertEqual(doc.contains { $0.key == "replaced_by" }, name != "debug", name)
         }
         let plain = docs(c, "set").first?.value.pairs?.map(\.key)
-        XCTAssertEqual(plain, CommandDocsTests.mainKeys, "a current command has only the four fields")
+        XCTAssertEqual(plain, CommandDocsTests.mainKeys + ["arguments"], "a current command has no doc_flags")
     }
 
     // MARK: - Names
@@ -130,7 +128,68 @@ final class CommandDocsTests: ServerTestCase {
             XCTAssert(subs.allSatisfy { $0.hasPrefix(container + "|") }, "\(subs)")
             XCTAssertEqual(Set(subs.map { String($0.dropFirst(container.count + 1)) }), listed, container)
             XCTAssertEqual(doc?.last?.key, "subcommands", "subcommands come last, as in 7.0")
+            // A HELP line with more than the subcommand's name takes arguments: the doc says which.
+            let subDocs = doc?.first { $0.key == "subcommands" }?.value.pairs ?? []
+            for line in help.dropFirst() where !line.hasPrefix(" ") && !line.hasPrefix("(") {
+                let words = line.split(separator: " ")
+                let sub = container + "|" + words[0].lowercased()
+                let described = subDocs.first { $0.key == sub }?.value.pairs?.contains { $0.key == "arguments" } ?? false
+                if words.count > 1 { XCTAssert(described, "\(sub): HELP shows arguments (\(line)), the doc has none") }
+                else { XCTAssertFalse(described, "\(sub) takes no arguments") }
+            }
         }
+    }
+
+    // MARK: - Arguments
+
+    /// A command that takes arguments describes them; one that takes none (arity 1) does not.
+    func testCommandsThatTakeArgumentsDescribeThem() throws {
+        let c = try connect(try startServer())
+        guard let all = call(c, "COMMAND").elements else { return XCTFail("COMMAND is not an array") }
+        let byName = Dictionary(docs(c).map { ($0.key, $0.value.pairs ?? []) }, uniquingKeysWith: { a, _ in a })
+        for info in all {
+            guard let e = info.elements, let name = e.first?.string, case .integer(let arity)? = e.dropFirst().first else {
+                XCTFail("bad COMMAND entry \(info)"); continue
+            }
+            let doc = byName[name] ?? []
+            let hasArgs = doc.contains { $0.key == "arguments" }
+            if doc.contains(where: { $0.key == "subcommands" }) || name == "debug" {
+                XCTAssertFalse(hasArgs, "\(name): a container's arguments belong to its subcommands")
+            } else {
+                XCTAssertEqual(hasArgs, arity != 1, "\(name) (arity \(arity))")
+            }
+        }
+    }
+
+    /// `SET`'s arguments as 7.0 shapes them: maps of name, type, token, flags, nested arguments.
+    func testArgumentsAreMapsOfNameTypeTokenAndFlags() throws {
+        let c = try connect(try startServer())
+        for proto in ["2", "3"] {
+            _ = call(c, "HELLO", proto)
+            guard let doc = docs(c, "set").first?.value.pairs,
+                  let args = doc.first(where: { $0.key == "arguments" })?.value.elements else {
+                XCTFail("RESP\(proto): SET has no arguments"); continue
+            }
+            XCTAssertEqual(doc.map(\.key), CommandDocsTests.mainKeys + ["arguments"])
+            let maps = args.compactMap(\.pairs)
+            XCTAssertEqual(maps.count, 5)
+            XCTAssertEqual(maps.first.map(fieldsOf), ["name": "key", "type": "key"])
+            guard let expiration = maps.last else { continue }
+            XCTAssertEqual(expiration.map(\.key), ["name", "type", "flags", "arguments"])
+            XCTAssertEqual(fieldsOf(expiration)["type"], "oneof")
+            let flags = expiration.first { $0.key == "flags" }?.value
+            XCTAssertEqual(flags?.elements?.compactMap(\.string), ["optional"])
+            if proto == "3", case .set = flags ?? .null {} else if proto == "3" { XCTFail("flags is not a set in RESP3") }
+            let choices = expiration.last?.value.elements?.compactMap(\.pairs) ?? []
+            XCTAssertEqual(choices.map { fieldsOf($0)["token"] ?? "" }, ["EX", "PX", "EXAT", "PXAT", "KEEPTTL"])
+            XCTAssertEqual(choices.map { fieldsOf($0)["type"] ?? "" }, ["integer", "integer", "unix-time", "unix-time", "pure-token"])
+        }
+    }
+
+    func fieldsOf(_ pairs: [RESPPair]) -> [String: String] {
+        var out: [String: String] = [:]
+        for p in pairs { if let s = p.value.string { out[p.key] = s } }
+        return out
     }
 
     // MARK: - HELP
