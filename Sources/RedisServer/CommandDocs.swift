@@ -99,6 +99,8 @@ enum CommandDocs {
     /// added without one. Entries for commands not registered are never shown.
     static let byName: [String: CommandDoc] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
+    /// The docs in the order of the chapters that build the commands; the reply follows
+    /// COMMAND's order instead.
     static let all: [CommandDoc] = strings + keys + lists + hashes + sets + sortedSets + server
 
     static let strings: [CommandDoc] = [

@@ -1,7 +1,7 @@
 // The grammar of every command's arguments, for `COMMAND DOCS`'s `arguments` field: what
 // redis-cli 7 draws its grey hints from (`ZADD ` → `key [NX|XX] [GT|LT] [CH] [INCR] score member
 // [score member ...]`). Each command's syntax is written once, in a compact notation of ours, and
-// parsed at start-up into the tree Redis 7.0 answers:
+// parsed (the first time DOCS is asked) into the tree Redis 7.0 answers:
 //
 //     key               an argument (its type guessed from the name, or given: `timeout#double`)
 //     NX                a token the client types as it is ("pure-token")
@@ -18,9 +18,9 @@
 // Redis 7.0: struct redisCommandArg, addReplyCommandArgList (src/server.c); the arguments of
 // src/commands/*.json.
 //
-// SIMPLIFICATION: 7.0 gives each argument also a `key_spec_index` (keys), a `since` and a
-// `display_text`, and names every group ("condition" for NX|XX); we give name, type, token and
-// flags, and name a group after its members ("nx_xx").
+// SIMPLIFICATION: 7.0 gives each argument also a `key_spec_index` (keys) and a `since`, and names
+// every group ("condition" for NX|XX); we give name, type, token and flags, and name a group after
+// its members ("nx_xx"). A value's type is guessed from its name unless the notation gives it.
 
 import RedisRESP
 
@@ -49,7 +49,8 @@ enum CommandSyntax {
     /// The parsed arguments of a command or subcommand (`client|list`); [] for none.
     static func arguments(_ name: String) -> [CommandArg] { parsed[name] ?? [] }
 
-    /// Parsed once; a syntax that does not parse gives no arguments (a test parses every one).
+    /// Parsed once. A syntax that does not parse gives no arguments, which the tests catch
+    /// (CommandDocsTests: every command that takes arguments describes them).
     static let parsed: [String: [CommandArg]] = table.compactMapValues { parse($0) }
 
     /// Each command's syntax in the notation above, by lower-case name (`container|sub` for a
