@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "RedisCore", dependencies: ["CSystem"], path: "Sources/RedisCore", swiftSettings: fast),
         .target(name: "RedisEventLoop", dependencies: ["RedisCore", "CSystem"], path: "Sources/01-EventLoop", swiftSettings: fast),
         .target(name: "RedisRESP", dependencies: ["RedisCore", "RedisEventLoop", "CSystem"], path: "Sources/02-RESP", swiftSettings: fast),
-        .target(name: "RedisKeyspace", dependencies: ["RedisCore", "RedisRESP"], path: "Sources/03-Keyspace", swiftSettings: fast),
+        .target(name: "RedisKeyspace", dependencies: ["RedisCore", "RedisRESP", "CSystem"], path: "Sources/03-Keyspace", swiftSettings: fast),
         .target(name: "RedisAOF", dependencies: ["RedisCore", "RedisKeyspace"], path: "Sources/04-AOF", swiftSettings: fast),
         .target(name: "RedisServer",
                 dependencies: ["RedisCore", "RedisEventLoop", "RedisRESP", "RedisKeyspace", "RedisAOF", "CSystem"],

@@ -8,6 +8,7 @@
 //
 // Redis: `struct client` (src/server.h), createClient and freeClient (src/networking.c).
 
+import CSystem
 import RedisCore
 #if canImport(Glibc)
 import Glibc
@@ -131,6 +132,13 @@ public final class Client {
     public var queryBufferSize: Int { qbufCapacity }
     /// Reply bytes not yet written. Redis: c->bufpos + c->reply_bytes (CLIENT LIST omem=)
     public var outputPending: Int { bufLen - sent }
+    /// What this client costs in memory: the object itself (as malloc sized it), both buffers
+    /// as allocated, and the argument bytes of the command in hand (`argvBytes`; Redis counts
+    /// their length, not their allocation). CLIENT LIST's tot-mem; INFO's mem_clients_normal
+    /// adds it up over every client. Redis: clientsCronTrackClientsMemUsage (src/server.c)
+    public func memoryUsage(argvBytes: Int) -> Int {
+        csys_alloc_size(Unmanaged.passUnretained(self).toOpaque()) + qbufCapacity + bufCapacity + argvBytes
+    }
     /// True when there is something to write. Redis: clientHasPendingReplies
     @inline(__always) public var hasPendingReplies: Bool { bufLen > sent }
 

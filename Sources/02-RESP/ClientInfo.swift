@@ -7,7 +7,7 @@
 //
 // Redis: catClientInfoString, getClientSockname, getClientType (src/networking.c)
 // SIMPLIFICATION: one growable output buffer instead of a static buffer plus a reply list: `obl`
-// is what waits in it, `oll` and `omem` are always 0; `tot-mem` adds our two buffers and argv.
+// is what waits in it, `oll` and `omem` are always 0; `tot-mem` adds the client object, our two buffers and argv.
 
 import RedisCore
 #if canImport(Glibc)
@@ -67,7 +67,7 @@ extension Client {
         let qbuf = running ? qbufLen : qbufLen - qbufPos
         let argvMem = running ? argv.reduce(0) { $0 + $1.count } : 0
         let events = hasPendingReplies && !flags.contains(.pendingWrite) ? "rw" : "r"
-        let totMem = qbufCapacity + bufCapacity + argvMem
+        let totMem = memoryUsage(argvBytes: argvMem)
         let nameText = name.map { $0.stringValue } ?? ""
         return "id=\(id) addr=\(address) laddr=\(localAddress) fd=\(fd) name=\(nameText)"
             + " age=\((nowMs - createdMs) / 1000) idle=\((nowMs - lastInteractionMs) / 1000)"

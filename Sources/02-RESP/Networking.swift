@@ -33,11 +33,28 @@ public struct NetStats {
     public var netInputBytes: Int64 = 0
     public var netOutputBytes: Int64 = 0
     public var errorReplies: Int64 = 0
+    /// Error replies by their code, the first word (`ERR`, `WRONGTYPE`, `NOAUTH`): INFO
+    /// errorstats. Redis: server.errors (a rax), incrementErrorCount (src/server.c)
+    public var errorCodes: [String: Int64] = [:]
     public var commandsProcessed: Int64 = 0
     /// read(2) and write(2) calls on client sockets. Redis: stat_total_reads_processed…
     public var readsProcessed: Int64 = 0
     public var writesProcessed: Int64 = 0
     public init() {}
+}
+
+extension NetStats {
+    /// Counts one error reply under its code: the first word, when a space ends it within the
+    /// first 31 bytes, else `ERR` (a message without a code of its own). Redis: afterErrorReply
+    /// (src/networking.c)
+    public mutating func countError(_ text: String) {
+        errorReplies += 1
+        var code = "ERR"
+        if let space = text.utf8.prefix(31).firstIndex(of: UInt8(ascii: " ")) {
+            code = String(text[..<space])
+        }
+        errorCodes[code, default: 0] += 1
+    }
 }
 
 /// Owns the listening sockets and every client. Redis: the networking half of `server`

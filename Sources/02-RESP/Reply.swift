@@ -73,7 +73,7 @@ extension Client {
         for u in text.unicodeScalars { clean.append(u == "\r" || u == "\n" ? " " : u) }
         var s = "-" + String(clean) + "\r\n"
         s.withUTF8 { addReplyRaw($0.baseAddress!, count: $0.count) }
-        net.stats.errorReplies += 1
+        net.stats.countError(text)
     }
 
     /// `:n\r\n`. Redis: addReplyLongLong (src/networking.c)

@@ -121,12 +121,34 @@ public final class RedisCommand {
         arity > 0 ? argc == arity : argc >= -arity
     }
 
-    /// The key positions for these arguments. Redis: getKeysFromCommand (src/db.c)
+    /// Finds the keys of a command whose keys move with its arguments (`ZUNIONSTORE dest
+    /// numkeys key…`): the positions in argv, or [] when the arguments are invalid. Set for
+    /// the commands with the `movablekeys` flag. Redis: redisCommand.getkeys_proc
+    public var getKeys: (([ByteString]) -> [Int])?
+
+    /// The key positions in `argv` (the command name first). Redis: getKeysFromCommand (src/db.c)
+    public func keyPositions(_ argv: [ByteString]) -> [Int] {
+        if let getKeys { return getKeys(argv) }
+        return keyPositions(argc: argv.count)
+    }
+
+    /// The key positions by first/last/step alone. Redis: getKeysUsingCommandTable (src/db.c)
     public func keyPositions(argc: Int) -> [Int] {
         if firstKey == 0 { return [] }
         let last = lastKey < 0 ? argc + lastKey : lastKey
         return Array(stride(from: firstKey, through: min(last, argc - 1), by: max(keyStep, 1)))
     }
+}
+
+/// The keys of a command with a key count: `num` keys from `firstKeyAt`, the count at
+/// `countAt`, and the destination (if any) last; [] when the count is below 1 or runs past the
+/// arguments. Redis: genericGetKeys (src/db.c)
+public func keysWithCount(_ argv: [ByteString], store: Int, countAt: Int, firstKeyAt: Int) -> [Int] {
+    guard countAt < argv.count, let num = argv[countAt].int64Value, num >= 1,
+          num <= Int64(argv.count - firstKeyAt) else { return [] }
+    var keys = Array(firstKeyAt..<(firstKeyAt + Int(num)))
+    if store > 0 { keys.append(store) }
+    return keys
 }
 
 /// Commands by name. Redis: server.commands (a dict) and lookupCommand (src/server.c)

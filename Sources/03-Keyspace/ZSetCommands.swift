@@ -165,6 +165,13 @@ extension Keyspace {
         t.register(RedisCommand("zunion", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .union, store: false) })
         t.register(RedisCommand("zinter", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .inter, store: false) })
         t.register(RedisCommand("zdiff", -3, "read-only @sortedset movablekeys", 0, 0, 0) { ks.zsetStoreCommand($0, .diff, store: false) })
+        // Their keys follow a count. Redis: zunionInterDiffStoreGetKeys, zunionInterDiffGetKeys (src/db.c)
+        for name in ["zunionstore", "zinterstore", "zdiffstore"] {
+            t.lookup(ByteString(name))?.getKeys = { keysWithCount($0, store: 1, countAt: 2, firstKeyAt: 3) }
+        }
+        for name in ["zunion", "zinter", "zdiff"] {
+            t.lookup(ByteString(name))?.getKeys = { keysWithCount($0, store: 0, countAt: 1, firstKeyAt: 2) }
+        }
         t.register(RedisCommand("zrange", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .auto, reverse: nil) })
         t.register(RedisCommand("zrangestore", -5, "write use-memory @sortedset", 1, 2, 1) { ks.zrangeCommand($0, .auto, reverse: nil, store: true) })
         t.register(RedisCommand("zrangebyscore", -4, "read-only @sortedset", 1, 1, 1) { ks.zrangeCommand($0, .score, reverse: false) })

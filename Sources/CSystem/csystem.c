@@ -136,6 +136,8 @@ int csys_incrbyfloat(const char *cur, size_t curlen, const char *incr, size_t in
 
 #ifdef __GLIBC__
 #include <malloc.h>
+#elif defined(__APPLE__)
+#include <malloc/malloc.h>
 #endif
 
 size_t csys_heap_used(void) {
@@ -145,6 +147,31 @@ size_t csys_heap_used(void) {
 #else
     return 0;
 #endif
+}
+
+size_t csys_alloc_size(const void *p) {
+#if defined(__GLIBC__)
+    return malloc_usable_size((void *)p);
+#elif defined(__APPLE__)
+    return malloc_size(p);
+#else
+    (void)p;
+    return 0;
+#endif
+}
+
+void csys_malloc_trim(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
+size_t csys_total_system_memory(void) {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) return (size_t)pages * (size_t)page;
+#endif
+    return 0;
 }
 
 /* Redis 6.2: addReplyDouble and the score formatting of t_zset.c, snprintf "%.17g". */

@@ -48,6 +48,14 @@ public struct ByteString: @unchecked Sendable {
     /// Strings up to this many bytes are stored inside the struct.
     public static let inlineCapacity = 23
 
+    /// Bytes on the heap behind this string: none when it is inline, else its buffer as malloc
+    /// sized it (ManagedBuffer's capacity is the allocation's usable size) plus the buffer's
+    /// object header and count. MEMORY USAGE adds these up. Redis: sdsZmallocSize (src/sds.c)
+    public var heapBytes: Int {
+        guard let storage else { return 0 }
+        return storage.capacity + 3 * MemoryLayout<Int>.size
+    }
+
     /// The empty string.
     @inlinable public init() { storage = nil; w0 = 0; w1 = 0; w2 = 0 }
 

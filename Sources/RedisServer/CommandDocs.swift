@@ -292,6 +292,15 @@ enum CommandDocs {
                 CommandDoc("resetstat", .server, "2.0.0", "O(1)", "Zeroes the counters INFO reports."),
                 CommandDoc("set", .server, "2.0.0", "O(N), N = parameters given", "Changes a setting at run time."),
             ]),
+        CommandDoc("memory", .server, "4.0.0", "Depends on subcommand.", "Reports how the server uses its memory.")
+            .subcommands([
+                CommandDoc("doctor", .server, "4.0.0", "O(1)", "Answers a short diagnosis of the server's memory use."),
+                CommandDoc("help", .server, "4.0.0", "O(1)", "Lists the MEMORY subcommands."),
+                CommandDoc("malloc-stats", .server, "4.0.0", "Grows with the memory allocated; may be slow", "Answers the allocator's own statistics."),
+                CommandDoc("purge", .server, "4.0.0", "Grows with the memory allocated; may be slow", "Asks the allocator to give unused pages back."),
+                CommandDoc("stats", .server, "4.0.0", "O(1)", "Breaks the server's memory use down into fields."),
+                CommandDoc("usage", .server, "4.0.0", "O(N), N = samples", "Estimates the bytes a key and its value take."),
+            ]),
         CommandDoc("debug", .server, "1.0.0", "Depends on subcommand.", "Inspects and pokes at the server's internals, for tests.").syscmd(),
         CommandDoc("shutdown", .server, "1.0.0", "O(N) with saving, N = keys; otherwise O(1)", "Stops the server, saving first if persistence asks for it."),
         CommandDoc("lastsave", .server, "1.0.0", "O(1)", "Reports the Unix time of the last successful save to disk."),

@@ -196,6 +196,7 @@ enum CommandSyntax {
         "config|get": "parameter...",
         "config|set": "(parameter value)...",
         "shutdown": "[NOSAVE|SAVE]",
+        "memory|usage": "key [SAMPLES count]",
         "watch": "key...",
         "client|caching": "(YES|NO)",
         "client|kill": "(ip:port|([ID client-id]|[TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)]|[USER username]|[ADDR ip:port]|[LADDR ip:port]|[SKIPME yes/no])...)",

@@ -148,6 +148,8 @@ extension Server {
             }
         } else if sub.equalsIgnoringCase("object") && c.argv.count == 3 {
             debugObject(c)
+        } else if sub.equalsIgnoringCase("populate") && c.argv.count >= 3 && c.argv.count <= 5 {
+            debugPopulate(c)
         } else if sub.equalsIgnoringCase("sleep") && c.argv.count == 3 {
             // Blocks the whole server, on purpose: tests use it to make a slow command.
             guard let secs = c.argv[2].doubleValue, secs.isFinite, secs >= 0, secs < 1e9 else {
@@ -186,6 +188,11 @@ extension Server {
                          "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
                          "LOADAOF", "    Flush the AOF buffers on disk and reload the AOF in memory.",
                          "OBJECT <key>", "    Show low level info about the <key> and associated value.",
+                         "POPULATE <count> [<prefix>] [<size>]",
+                         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+                         "    it is used instead of the 'key' prefix. These are not propagated to",
+                         "    replicas. Cluster slots are not respected so keys not belonging to the",
+                         "    current node can be created in cluster mode.",
                          "HTSTATS <dbid>", "    Return hash table statistics of the specified Redis database.",
                          "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
                          "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
@@ -194,6 +201,41 @@ extension Server {
         } else {
             subcommandError(c)
         }
+    }
+
+    // MARK: - DEBUG POPULATE
+
+    /// DEBUG POPULATE count [prefix] [size]: `count` string keys `prefix:0`, `prefix:1`… (prefix
+    /// `key`) holding `value:0`, `value:1`…, or with `size`, that text cut or zero-padded to
+    /// `size` bytes. A key that exists is left as it is. Redis's tests fill a server with it.
+    /// Like Redis it does not make the dataset dirty, so nothing reaches the AOF.
+    /// Redis: debugCommand, the "populate" branch (src/debug.c)
+    func debugPopulate(_ c: Client) {
+        // Not a number and a negative number get the same error. Redis: getPositiveLongFromObjectOrReply
+        guard let count = c.argv[2].int64Value, count >= 0 else { c.addReplyError(Err.notPositive); return }
+        var size: Int64 = 0
+        if c.argv.count == 5 {
+            guard let v = c.argv[4].int64Value, v >= 0 else { c.addReplyError(Err.notPositive); return }
+            // Redis would try to allocate it and abort; we refuse what no string may hold.
+            guard v <= Int64(keyspace.maxStringLength) else { c.addReplyError(Err.tooBig); return }
+            size = v
+        }
+        // Redis formats the name into a 128-byte buffer: a longer prefix is cut to fit.
+        let prefix = c.argv.count >= 4 ? Array(c.argv[3].bytes) : Array("key".utf8)
+        let db = keyspace.db(c)
+        _ = db.dict.expand(Int(min(count, Int64(Int32.max))))
+        for j in 0..<count {
+            let digits = Array(":\(j)".utf8)
+            let name = ByteString((prefix + digits).prefix(127))
+            if keyspace.lookupWrite(db, name) != nil { continue }
+            var value = Array("value:\(j)".utf8)
+            if size > 0 {
+                value = Array(value.prefix(Int(size)))
+                value += [UInt8](repeating: 0, count: Int(size) - value.count)
+            }
+            keyspace.setKey(db, name, .string(ByteString(value)))
+        }
+        c.addReplyOK()
     }
 
     // MARK: - DEBUG OBJECT

@@ -40,7 +40,10 @@ extension Server {
         var names: [String]
         switch section {
         case "default": names = Server.defaultSections
-        case "all", "everything": names = Server.defaultSections + ["commandstats"]
+        case "all", "everything":
+            // Commandstats comes after modules, before errorstats, as genRedisInfoString orders them.
+            names = Server.defaultSections
+            names.insert("commandstats", at: names.firstIndex(of: "errorstats")!)
         default: names = [section]
         }
         var parts: [String] = []
@@ -85,14 +88,33 @@ extension Server {
                 ("blocked_clients", keyspace.blockedClientCount), ("tracking_clients", 0), ("clients_in_timeout_table", 0),
             ])
         case "memory":
-            let used = csys_heap_used()
-            let rss = Server.residentSetSize()
+            let m = memoryOverhead()
+            let rss = m.rss, allocated = m.allocated, active = m.active, resident = m.resident
+            let system = csys_total_system_memory()
+            func h(_ n: Int) -> String { Server.human(Int64(n)) }
+            func ratio(_ a: Int, _ b: Int) -> String { b == 0 ? "0.00" : format2(Double(a) / Double(b)) }
             return lines("Memory", [
-                ("used_memory", used), ("used_memory_human", Server.human(Int64(used))),
-                ("used_memory_rss", rss), ("used_memory_rss_human", Server.human(rss)),
-                ("maxmemory", config.maxmemory), ("maxmemory_human", Server.human(config.maxmemory)), ("maxmemory_policy", config.maxmemoryPolicy),
-                ("mem_fragmentation_ratio", used == 0 ? "0.00" : String(format2(Double(rss) / Double(used)))),
-                ("mem_allocator", "libc"),
+                ("used_memory", m.used), ("used_memory_human", h(m.used)),
+                ("used_memory_rss", rss), ("used_memory_rss_human", h(rss)),
+                ("used_memory_peak", m.peak), ("used_memory_peak_human", h(m.peak)),
+                ("used_memory_peak_perc", format2(m.peakPercent) + "%"),
+                ("used_memory_overhead", m.total), ("used_memory_startup", m.startup),
+                ("used_memory_dataset", m.dataset), ("used_memory_dataset_perc", format2(m.datasetPercent) + "%"),
+                ("allocator_allocated", allocated), ("allocator_active", active), ("allocator_resident", resident),
+                ("total_system_memory", system), ("total_system_memory_human", h(system)),
+                // SIMPLIFICATION: no Lua yet, so no interpreter and no script cache to count.
+                ("used_memory_lua", 0), ("used_memory_lua_human", h(0)),
+                ("used_memory_scripts", 0), ("used_memory_scripts_human", h(0)), ("number_of_cached_scripts", 0),
+                ("maxmemory", config.maxmemory), ("maxmemory_human", Server.human(config.maxmemory)),
+                ("maxmemory_policy", config.maxmemoryPolicy),
+                ("allocator_frag_ratio", ratio(active, allocated)), ("allocator_frag_bytes", active - allocated),
+                ("allocator_rss_ratio", ratio(resident, active)), ("allocator_rss_bytes", resident - active),
+                ("rss_overhead_ratio", ratio(rss, resident)), ("rss_overhead_bytes", rss - resident),
+                ("mem_fragmentation_ratio", ratio(rss, m.used)), ("mem_fragmentation_bytes", rss - m.used),
+                ("mem_not_counted_for_evict", m.aofBuffer), ("mem_replication_backlog", m.replicationBacklog),
+                ("mem_clients_slaves", m.clientsReplicas), ("mem_clients_normal", m.clientsNormal),
+                ("mem_aof_buffer", m.aofBuffer), ("mem_allocator", "libc"),
+                ("active_defrag_running", 0), ("lazyfree_pending_objects", 0), ("lazyfreed_objects", 0),
             ])
         case "persistence":
             var loadingFields: [(String, Any)] = []
@@ -104,9 +126,14 @@ extension Server {
                                  ("loading_loaded_bytes", p.loadedBytes), ("loading_loaded_perc", format2(perc)),
                                  ("loading_eta_seconds", rate == 0 ? 1 : Int64(Double(p.totalBytes - p.loadedBytes) / rate))]
             }
+            // SIMPLIFICATION: no fork child yet (RDB is chapter 6, the forked rewrite chapter 5),
+            // so every current_* and cow field reports its idle value.
             return lines("Persistence", [
-                ("loading", keyspace.loading ? 1 : 0), ("rdb_changes_since_last_save", keyspace.dirty),
+                ("loading", keyspace.loading ? 1 : 0), ("current_cow_size", 0), ("current_cow_size_age", 0),
+                ("current_fork_perc", "0.00"), ("current_save_keys_processed", 0), ("current_save_keys_total", 0),
+                ("rdb_changes_since_last_save", keyspace.dirty),
                 ("rdb_bgsave_in_progress", 0), ("rdb_last_save_time", startMs / 1000), ("rdb_last_bgsave_status", "ok"),
+                ("rdb_last_bgsave_time_sec", -1), ("rdb_current_bgsave_time_sec", -1), ("rdb_last_cow_size", 0),
                 ("aof_enabled", aof.state == .on ? 1 : 0), ("aof_rewrite_in_progress", 0), ("aof_rewrite_scheduled", 0),
                 ("aof_last_rewrite_time_sec", -1), ("aof_current_rewrite_time_sec", -1),
                 ("aof_last_bgrewrite_status", "ok"), ("aof_last_write_status", aof.lastWriteOK ? "ok" : "err"),
@@ -160,7 +187,10 @@ extension Server {
             #endif
             return lines("CPU", fields)
         case "modules": return "# Modules\r\n"
-        case "errorstats": return "# Errorstats\r\n"
+        case "errorstats":
+            // In the order of their codes' bytes, as Redis walks its rax.
+            let codes = net.stats.errorCodes.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }
+            return lines("Errorstats", codes.map { ("errorstat_\($0.key)", "count=\($0.value)") })
         case "cluster": return lines("Cluster", [("cluster_enabled", 0)])
         case "commandstats":
             var fields: [(String, Any)] = []
@@ -179,6 +209,45 @@ extension Server {
             return nil
         }
     }
+
+    // snippet.memoryOverhead
+    /// Where the heap goes, as INFO memory reports it: the startup heap, the clients, the AOF
+    /// buffer and each database's tables are overhead; the rest of what is in use is dataset.
+    /// Redis: getMemoryOverheadData (src/object.c)
+    /// SIMPLIFICATION: client memory is summed here, when INFO asks, where Redis keeps running
+    /// totals updated by clientsCron.
+    func memoryOverhead() -> MemoryOverhead {
+        var m = MemoryOverhead()
+        m.used = csys_heap_used()
+        if m.used > statPeakMemory { statPeakMemory = m.used }
+        m.peak = statPeakMemory
+        m.rss = Int(Server.residentSetSize())
+        // The allocator's own view. glibc's malloc gives none, so, as Redis 6.2's serverCron
+        // does when its allocator is libc, "allocated" is used_memory and "active" and
+        // "resident" are the process's RSS.
+        m.allocated = m.used
+        m.active = m.rss
+        m.resident = m.rss
+        m.startup = initialMemoryUsage
+        for c in net.clients { m.clientsNormal += c.memoryUsage(argvBytes: c.argv.reduce(0) { $0 + $1.count }) }
+        if aof.state != .off { m.aofBuffer = aof.buffer.capacity }
+        m.total = m.startup + m.replicationBacklog + m.clientsReplicas + m.clientsNormal + m.aofBuffer
+        for d in keyspace.dbs where d.count > 0 {
+            let main = d.dict.overheadBytes, expires = d.expires.overheadBytes
+            m.dbs.append((d.id, main, expires))
+            m.total += main + expires
+            m.keys += d.count
+        }
+        // Redis subtracts without a check, and an overhead above what is in use would wrap;
+        // we stop at zero.
+        m.dataset = max(m.used - m.total, 0)
+        let net = m.used > m.startup ? m.used - m.startup : 1
+        m.peakPercent = m.peak == 0 ? 0 : Double(m.used) * 100 / Double(m.peak)
+        m.datasetPercent = Double(m.dataset) * 100 / Double(net)
+        m.bytesPerKey = m.keys == 0 ? 0 : net / m.keys
+        return m
+    }
+    // snippet.end
 
     /// Resident memory of this process, from /proc/self/statm (0 where it does not exist).
     static func residentSetSize() -> Int64 {
@@ -216,4 +285,22 @@ func fixed(_ v: Double, _ digits: Int) -> String {
     var frac = String(Int64(r) - whole * Int64(scale))
     while frac.count < digits { frac = "0" + frac }
     return (v < 0 && r != 0 ? "-" : "") + "\(whole).\(frac)"
+}
+
+/// The figures behind INFO memory. Redis: struct redisMemOverhead (src/server.h)
+struct MemoryOverhead {
+    var used = 0, peak = 0, startup = 0
+    /// The process's resident pages, and the allocator's allocated, active and resident bytes.
+    var rss = 0, allocated = 0, active = 0, resident = 0
+    /// SIMPLIFICATION: no replication yet (chapter 7): no backlog and no replicas.
+    var replicationBacklog = 0, clientsReplicas = 0
+    var clientsNormal = 0, aofBuffer = 0
+    /// Each non-empty database: the bytes of its key table and of its expires table.
+    var dbs: [(id: Int, main: Int, expires: Int)] = []
+    var keys = 0
+    /// Everything above added up. Redis: overhead_total
+    var total = 0
+    var dataset = 0
+    var peakPercent = 0.0, datasetPercent = 0.0
+    var bytesPerKey = 0
 }

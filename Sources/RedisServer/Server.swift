@@ -57,6 +57,11 @@ public final class Server {
     /// Set while a file is being loaded (INFO's loading_* fields). Redis: server.loading_*
     var loadingProgress: LoadingProgress?
     var cronLoops: Int64 = 0
+    /// Heap in use once the server is built, before any data is loaded: INFO's
+    /// used_memory_startup. Redis: server.initial_memory_usage (InitServerLast)
+    var initialMemoryUsage = 0
+    /// The most heap in use seen so far (by serverCron and INFO). Redis: server.stat_peak_memory
+    var statPeakMemory = 0
     var expireState = ActiveExpireState()
     var shuttingDown = false
     /// Exit status once the loop has stopped.
@@ -118,6 +123,7 @@ public final class Server {
         registerTransactionCommands()
         registerClientCommand()
         registerPubSubCommands()
+        registerMemoryCommand()
         // Every modified key may doom a WATCHer's EXEC. Redis: signalModifiedKey → touchWatchedKey
         keyspace.keyModified = { [unowned self] db, key in
             if !self.tx.watchers.isEmpty { self.touchWatchedKey(db, key) }
@@ -145,6 +151,7 @@ public final class Server {
         installSignalHandlers()
         if !config.pidfile.isEmpty { writePidFile() }
         logger.log(.warning, "Server initialized")
+        initialMemoryUsage = csys_heap_used()
         if config.appendonly { try loadDataFromDisk() }
         logger.log(.notice, "Ready to accept connections")
     }
@@ -355,6 +362,9 @@ public final class Server {
         keyspace.activeExpireCycle(fast: false, hz: config.effectiveHz, state: &expireState)
         keyspace.databasesCron(activeRehashing: config.activeRehashing)
         aof.cron(everySecond: cronLoops % Int64(config.effectiveHz) == 0)
+        // Record the most memory used since the start (INFO used_memory_peak).
+        let used = csys_heap_used()
+        if used > statPeakMemory { statPeakMemory = used }
         // Every five seconds, at verbose level, what Redis logs too.
         if cronLoops % Int64(config.effectiveHz * 5) == 0 && logger.verbosity <= .verbose {
             for d in keyspace.dbs where d.count > 0 {

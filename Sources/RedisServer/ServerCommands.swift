@@ -119,15 +119,19 @@ extension Server {
         } else if sub.equalsIgnoringCase("docs") {
             commandDocsCommand(c)
         } else if sub.equalsIgnoringCase("getkeys") && c.argv.count >= 3 {
+            // Redis's order of checks: the command, whether it can have keys, the arity, the keys.
             guard let cmd = commands.lookup(c.argv[2]) else {
                 c.addReplyError("ERR Invalid command specified"); return
             }
-            let argc = c.argv.count - 2
-            if !cmd.acceptsArgumentCount(argc) {
+            if cmd.getKeys == nil && cmd.firstKey == 0 {
+                c.addReplyError("ERR The command has no key arguments"); return
+            }
+            let argv = Array(c.argv[2...])
+            if !cmd.acceptsArgumentCount(argv.count) {
                 c.addReplyError("ERR Invalid number of arguments specified for command"); return
             }
-            let keys = cmd.keyPositions(argc: argc)
-            if keys.isEmpty { c.addReplyError("ERR The command has no key arguments"); return }
+            let keys = cmd.keyPositions(argv)
+            if keys.isEmpty { c.addReplyError("ERR Invalid arguments specified for command"); return }
             c.addReplyArrayLen(keys.count)
             for k in keys { c.addReplyBulk(c.argv[k + 2]) }
         } else if sub.equalsIgnoringCase("help") {

@@ -320,6 +320,35 @@ final class DictTests: XCTestCase {
         XCTAssertEqual(Set(seen.keys), Set((0..<1025).map(key)))
     }
 
+    func testSlabChunksTileTheIndicesWithoutGapsOrOverlap() {
+        // Walking the indices in order, each lands at the next offset of its chunk, a chunk is
+        // entered at offset 0, and no offset reaches the chunk's size.
+        var expected = (chunk: 0, offset: 0)
+        for i in UInt32(0)..<UInt32(5000) {
+            let (c, off) = Dict<Int>.chunk(of: i)
+            XCTAssertEqual(c, expected.chunk, "index \(i)")
+            XCTAssertEqual(off, expected.offset, "index \(i)")
+            XCTAssertLessThan(off, Dict<Int>.chunkSize(c))
+            expected = off + 1 == Dict<Int>.chunkSize(c) ? (c + 1, 0) : (c, off + 1)
+            if off + 1 == Dict<Int>.chunkSize(c) {
+                XCTAssertEqual(Dict<Int>.slabCapacity(chunks: c + 1), Int(i) + 1, "capacity after chunk \(c)")
+            }
+        }
+    }
+
+    func testASmallTableAllocatesRoomForAboutWhatItHolds() {
+        let d = Dict<Int>()
+        XCTAssertEqual(d.allocatedBytes, 0)
+        for i in 0..<200 { d.insert(ByteString("field\(i)"), i) }
+        // 200 entries (index 0 unused): the slab stops at 256 slots, not at a chunk of 1024.
+        XCTAssertEqual(d.chunks.count, 5)
+        XCTAssertEqual(Dict<Int>.slabCapacity(chunks: d.chunks.count), 256)
+        for i in 0..<200 { XCTAssertEqual(d[ByteString("field\(i)")], i) }
+        for i in 200..<3000 { d.insert(ByteString("field\(i)"), i) }
+        XCTAssertEqual(Dict<Int>.slabCapacity(chunks: d.chunks.count), 3072)
+        for i in 0..<3000 { XCTAssertEqual(d[ByteString("field\(i)")], i) }
+    }
+
     func testRemoveAll() {
         let d = Dict<String>()
         for i in 0..<5000 { d.insert(key(i), "v\(i)") }

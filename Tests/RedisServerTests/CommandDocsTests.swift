@@ -116,7 +116,7 @@ final class CommandDocsTests: ServerTestCase {
     /// Each container documents exactly the subcommands its HELP lists.
     func testContainersDocumentTheSubcommandsTheirHelpLists() throws {
         let c = try connect(try startServer())
-        for container in ["command", "config", "client", "pubsub"] {
+        for container in ["command", "config", "client", "pubsub", "memory"] {
             guard let help = call(c, container.uppercased(), "HELP").elements?.compactMap(\.string) else {
                 XCTFail("\(container) HELP is not an array"); continue
             }

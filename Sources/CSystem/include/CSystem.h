@@ -48,3 +48,15 @@ int csys_fmt_g17(double v, char *out, size_t outlen);
 
 /// Bytes currently allocated by malloc (glibc's mallinfo2), or 0 where unknown. INFO used_memory.
 size_t csys_heap_used(void);
+
+/// The usable size of one block malloc returned (malloc_usable_size, malloc_size on macOS), or 0
+/// where unknown. A client's memory in INFO and CLIENT LIST. Redis: zmalloc_size (src/zmalloc.c)
+size_t csys_alloc_size(const void *p);
+
+/// Physical memory of the machine in bytes, or 0 where unknown. INFO total_system_memory.
+/// Redis: zmalloc_get_memory_size (src/zmalloc.c)
+size_t csys_total_system_memory(void);
+
+/// Hands free heap at the top of glibc's arenas back to the kernel (malloc_trim(0)); nothing
+/// elsewhere. MEMORY PURGE. Redis: jemalloc's purge in memoryCommand (src/object.c)
+void csys_malloc_trim(void);
