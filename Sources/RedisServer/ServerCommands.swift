@@ -98,9 +98,9 @@ extension Server {
         for cat in cmd.categories { c.addReplyStatus(cat) }
     }
 
-    /// COMMAND, COMMAND COUNT, COMMAND INFO name…, COMMAND GETKEYS cmd args….
-    /// `COMMAND DOCS` is Redis 7's: like Redis 6.2 we answer it with the unknown-subcommand
-    /// error, and redis-cli 7 then builds its hints from plain COMMAND, as it does with 6.2.
+    /// COMMAND, COMMAND COUNT, COMMAND INFO name…, COMMAND GETKEYS cmd args…, COMMAND DOCS name….
+    /// DOCS is Redis 7.0's, the one subcommand we take from 7.0 rather than 6.2 (which answers
+    /// it with the unknown-subcommand error): redis-cli 7 and redis-py send it (CommandDocs.swift).
     /// Redis: commandCommand (src/server.c)
     func commandCommand(_ c: Client) {
         if c.argv.count == 1 {
@@ -116,6 +116,8 @@ extension Server {
             for j in 2..<c.argv.count {
                 if let cmd = commands.lookup(c.argv[j]) { addReplyCommandInfo(c, cmd) } else { c.addReplyNull() }
             }
+        } else if sub.equalsIgnoringCase("docs") {
+            commandDocsCommand(c)
         } else if sub.equalsIgnoringCase("getkeys") && c.argv.count >= 3 {
             // Redis's order of checks: the command, whether it can have keys, the arity, the keys.
             guard let cmd = commands.lookup(c.argv[2]) else {
@@ -138,6 +140,10 @@ extension Server {
                          "COUNT", "    Return the total number of commands in this Redis server.",
                          "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
                          "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+                         // Redis 7.0's DOCS line, in 6.2's layout (7.0 also adds LIST and GETKEYSANDFLAGS).
+                         "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+                         "    If no command names are given, documentation details for all",
+                         "    commands are returned.",
                          "HELP", "    Prints this help."]
             addReplyHelp(c, lines)
         } else {

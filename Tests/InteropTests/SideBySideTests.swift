@@ -141,8 +141,6 @@ final class SideBySideTests: InteropTestCase {
          "Redis 7.0 says \"invalid expire time in 'expire' command\""),
         (["PEXPIRE", "k", "9223372036854775807"], "-ERR invalid expire time in pexpire\r\n",
          "Redis 7.0 says \"invalid expire time in 'pexpire' command\""),
-        (["COMMAND", "DOCS"], "-ERR Unknown subcommand or wrong number of arguments for 'DOCS'. Try COMMAND HELP.\r\n",
-         "COMMAND DOCS is new in Redis 7.0"),
         (["COMMAND", "INFO", "nosuch"], "*1\r\n$-1\r\n",
          "compared separately below: Redis 7.0's COMMAND INFO entries have 10 fields, not 7"),
     ]

@@ -143,13 +143,6 @@ final class CommandCommandTests: ServerTestCase {
         expect(c, "COMMAND", "GETKEYS", "get", is: "-ERR Invalid number of arguments specified for command\r\n")
         expect(c, "COMMAND", "GETKEYS", "ping", is: "-ERR The command has no key arguments\r\n")
     }
-
-    func testCommandDocsIsUnknownAsIn62() throws {
-        let c = try connect(try startServer())
-        expect(c, "COMMAND", "DOCS",
-               is: "-ERR Unknown subcommand or wrong number of arguments for 'DOCS'. Try COMMAND HELP.\r\n")
-        expect(c, "PING", is: "+PONG\r\n")
-    }
 }
 
 final class DebugCommandTests: ServerTestCase {
