@@ -143,16 +143,25 @@ public final class Dict<V> {
     public var tableSizes: (Int, Int) { (ht0.size, ht1.size) }
     // snippet.dictOverhead
     /// Bytes the table itself costs, apart from the keys and values it stores: both bucket
-    /// arrays, the free list, every slab slot not in use, and in each entry in use what is not
-    /// its key or its value (the chain link and the cached hash). INFO's used_memory_overhead
-    /// counts this for each database, as Redis counts its buckets, dictEntry and robj headers;
-    /// the key and value bytes are dataset in both. Redis: getMemoryOverheadData (src/object.c)
+    /// arrays, the free list, and in each entry in use what is not its key or its value (the
+    /// chain link, the cached hash, the access clock). INFO's used_memory_overhead counts this
+    /// for each database, as Redis counts its buckets, dictEntry and robj headers; the key and
+    /// value bytes are dataset in both. Redis: getMemoryOverheadData (src/object.c)
     public var overheadBytes: Int {
         let stride = MemoryLayout<DictEntry<V>>.stride
         let payload = MemoryLayout<ByteString>.size + MemoryLayout<V>.size
-        let slots = Dict.slabCapacity(chunks: chunks.count)
         return (ht0.size + ht1.size + freeSlots.capacity) * MemoryLayout<UInt32>.stride
-            + (slots - count) * stride + count * (stride - payload)
+            + count * (stride - payload)
+    }
+
+    /// Bytes of slab slots allocated but holding no entry: freed ones on the free list and the
+    /// never-used rest of the last chunk. The next inserts take them before the slab grows, so
+    /// they are to this table what malloc's free lists are to malloc: memory held, not in use.
+    /// INFO's used_memory leaves them out, as Redis's leaves out what it has freed.
+    public var unusedSlotBytes: Int {
+        let slots = Dict.slabCapacity(chunks: chunks.count)
+        // Index 0 is never used.
+        return slots == 0 ? 0 : (slots - 1 - count) * MemoryLayout<DictEntry<V>>.stride
     }
     // snippet.end
 

@@ -83,6 +83,8 @@ public struct KeyspaceStats {
     public var hits: Int64 = 0
     public var misses: Int64 = 0
     public var expiredKeys: Int64 = 0
+    /// Keys deleted to stay under maxmemory. Redis: stat_evictedkeys
+    public var evictedKeys: Int64 = 0
     public var expiredStalePercent: Double = 0
     public var expiredTimeCapReached: Int64 = 0
     public var expireCycleCpuMs: Int64 = 0
@@ -145,6 +147,12 @@ public final class Keyspace {
 
     /// The client's selected database.
     @inline(__always) public func db(_ c: Client) -> Database { dbs[c.db] }
+
+    /// Slab slots the databases' tables hold but do not use (Dict.unusedSlotBytes), over all
+    /// databases: the server takes them off the heap's count, as freed memory.
+    public var unusedSlotBytes: Int {
+        dbs.reduce(0) { $0 + $1.dict.unusedSlotBytes + $1.expires.unusedSlotBytes }
+    }
 
     /// Total number of keys in every database.
     public var totalKeys: Int { dbs.reduce(0) { $0 + $1.count } }

@@ -62,14 +62,14 @@ public final class Config {
     public var protectedMode = true
 
     // MARK: Memory management (Redis: the "MEMORY MANAGEMENT" section of redis.conf)
-    /// SIMPLIFICATION: stored and reported, but nothing is evicted yet: Redis 6.2 calls
-    /// performEvictions before each command once used memory passes this (0: no limit).
+    /// The heap's limit in bytes (0: none): past it, keys are evicted before each command, or
+    /// commands that would use more memory are refused (Evict.swift).
     public var maxmemory: Int64 = 0
-    /// Which keys eviction would pick, one of `Config.maxmemoryPolicies`. SIMPLIFICATION: stored only.
+    /// Which keys eviction picks, one of `Config.maxmemoryPolicies`.
     public var maxmemoryPolicy = "noeviction"
-    /// Keys sampled per eviction round. SIMPLIFICATION: stored only, as there is no eviction.
+    /// Keys sampled per database in each eviction round.
     public var maxmemorySamples = 5
-    /// How hard one eviction round tries, 0…100 (new in 6.2). SIMPLIFICATION: stored only.
+    /// How long one eviction round may take, 0…100 (new in 6.2): 10 is 500 µs.
     public var maxmemoryEvictionTenacity = 10
     /// LFU: how slowly the access count grows (higher: slower), and the minutes of disuse that
     /// take one off it. Redis: lfu-log-factor, lfu-decay-time

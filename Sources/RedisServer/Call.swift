@@ -1,6 +1,7 @@
 // From parsed arguments to an executed, counted, traced and propagated command.
 //
-//     processCommand: QUIT? known command? right arity? authenticated?  ── no ─▶ error reply
+//     processCommand: QUIT? known command? right arity? authenticated? under maxmemory
+//                     (after evicting)?                                 ── no ─▶ error reply
 //                     subscribed in RESP2 and not a (P)(UN)SUBSCRIBE or PING?
 //           │ yes
 //           ├──── client in MULTI? ── yes ─▶ queued, +QUEUED (Multi.swift)
@@ -52,6 +53,12 @@ extension Server {
         }
         if !c.flags.contains(.authenticated) && !cmd.flags.contains(.noAuth) {
             reject(c, cmd, "NOAUTH Authentication required.")
+            return
+        }
+        // Over maxmemory: evict, or refuse what would use more. Redis: performEvictions and
+        // the OOM check in processCommand
+        if config.maxmemory != 0 && refusedForMemory(c, cmd) {
+            reject(c, cmd, Err.oom)
             return
         }
         // After a failed AOF write, refuse writes (and PING, as Redis does) until one succeeds.

@@ -152,7 +152,7 @@ extension Server {
                 ("instantaneous_output_kbps", format2(metrics.outputKbps)), ("rejected_connections", ns.rejectedConnections),
                 ("sync_full", 0), ("sync_partial_ok", 0), ("sync_partial_err", 0), ("expired_keys", ks.expiredKeys),
                 ("expired_stale_perc", format2(ks.expiredStalePercent)), ("expired_time_cap_reached_count", ks.expiredTimeCapReached),
-                ("expire_cycle_cpu_milliseconds", ks.expireCycleCpuMs), ("evicted_keys", 0), ("keyspace_hits", ks.hits),
+                ("expire_cycle_cpu_milliseconds", ks.expireCycleCpuMs), ("evicted_keys", ks.evictedKeys), ("keyspace_hits", ks.hits),
                 ("keyspace_misses", ks.misses), ("pubsub_channels", pubsub.channels.count), ("pubsub_patterns", pubsub.patterns.count), ("latest_fork_usec", 0),
                 ("total_forks", 0), ("migrate_cached_sockets", 0), ("slave_expires_tracked_keys", 0),
                 ("active_defrag_hits", 0), ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),
@@ -210,6 +210,12 @@ extension Server {
         }
     }
 
+    /// Bytes in use: what malloc has handed out (zmalloc.c's count), less the table slots that
+    /// are allocated but free. INFO used_memory, maxmemory. Redis: zmalloc_used_memory
+    func usedMemory() -> Int {
+        max(csys_heap_used() - keyspace.unusedSlotBytes, 0)
+    }
+
     // snippet.memoryOverhead
     /// Where the heap goes, as INFO memory reports it: the startup heap, the clients, the AOF
     /// buffer and each database's tables are overhead; the rest of what is in use is dataset.
@@ -218,7 +224,7 @@ extension Server {
     /// totals updated by clientsCron.
     func memoryOverhead() -> MemoryOverhead {
         var m = MemoryOverhead()
-        m.used = csys_heap_used()
+        m.used = usedMemory()
         if m.used > statPeakMemory { statPeakMemory = m.used }
         m.peak = statPeakMemory
         m.rss = Int(Server.residentSetSize())

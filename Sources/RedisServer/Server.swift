@@ -74,6 +74,8 @@ public final class Server {
     let tx = TransactionState()
     /// Channels, patterns and who listens to them (PubSub.swift).
     var pubsub = PubSubState()
+    /// The eviction pool and timer (Evict.swift).
+    var evictions = EvictionState()
 
     /// Builds the server from a command line: `[config-file] [--name value …]`.
     /// Redis: main, loadServerConfig, initServer (src/server.c)
@@ -158,7 +160,7 @@ public final class Server {
         installSignalHandlers()
         if !config.pidfile.isEmpty { writePidFile() }
         logger.log(.warning, "Server initialized")
-        initialMemoryUsage = csys_heap_used()
+        initialMemoryUsage = usedMemory()
         if config.appendonly { try loadDataFromDisk() }
         logger.log(.notice, "Ready to accept connections")
     }
@@ -206,7 +208,14 @@ public final class Server {
             for c in net.clients { c.setMaxBulkLength(config.protoMaxBulkLen) }
         case "set-max-intset-entries":
             keyspace.setMaxIntsetEntries = config.setMaxIntsetEntries
-        case "maxmemory", "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
+        case "maxmemory":
+            applyAging()
+            let used = usedMemory()
+            if config.maxmemory != 0 && Int(config.maxmemory) < used {
+                logger.log(.warning, "WARNING: the new maxmemory value set via CONFIG SET (\(config.maxmemory)) is smaller than the current memory usage (\(used)). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.")
+            }
+            _ = performEvictions()
+        case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
             applyAging()
         default: break
         }
@@ -384,14 +393,14 @@ public final class Server {
         keyspace.databasesCron(activeRehashing: config.activeRehashing)
         aof.cron(everySecond: cronLoops % Int64(config.effectiveHz) == 0)
         // Record the most memory used since the start (INFO used_memory_peak).
-        let used = csys_heap_used()
+        let used = usedMemory()
         if used > statPeakMemory { statPeakMemory = used }
         // Every five seconds, at verbose level, what Redis logs too.
         if cronLoops % Int64(config.effectiveHz * 5) == 0 && logger.verbosity <= .verbose {
             for d in keyspace.dbs where d.count > 0 {
                 logger.log(.verbose, "DB \(d.id): \(d.count) keys (\(d.expires.count) volatile) in \(d.dict.bucketCount) slots HT.")
             }
-            logger.log(.verbose, "\(net.clientCount) clients connected (0 replicas), \(csys_heap_used()) bytes in use")
+            logger.log(.verbose, "\(net.clientCount) clients connected (0 replicas), \(usedMemory()) bytes in use")
         }
         return 1000 / config.effectiveHz
     }
