@@ -509,3 +509,16 @@ public final class Networking {
 
 /// listen(2) itself, outside the class whose method has the same name.
 private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
+
+// The names a reader of src/networking.c and src/blocked.c will grep for.
+extension Networking {
+    @available(*, unavailable, renamed: "processCommandAndReset")
+    func processCommandAndResetClient(_ c: Client) {}
+    @available(*, unavailable, renamed: "queueForReprocessing")
+    public func queueClientForReprocessing(_ c: Client) {}
+}
+
+extension Client {
+    @available(*, unavailable, renamed: "commandDone")
+    public func resetClient() {}
+}
