@@ -86,7 +86,8 @@ extension Server {
         guard let ms = c.argv[2].int64Value else { c.addReplyError(Err.pauseTimeoutNotInteger); return }
         if ms < 0 { c.addReplyError(Err.timeoutNegative); return }
         // 0 asks for no time at all: the pause ends at the next check. Redis: getTimeoutFromObjectOrReply
-        let (sum, overflow) = clock.mstime().addingReportingOverflow(ms)
+        // From the command's own time (call() fixed it), so that the trace says exactly `ms`.
+        let (sum, overflow) = keyspace.nowMs.addingReportingOverflow(ms)
         pauseClients(until: ms == 0 ? 0 : (overflow ? Int64.max : sum), type)
         c.addReplyOK()
     }
@@ -99,7 +100,7 @@ extension Server {
         pause.type = max(pause.type, type)
         pause.endMs = max(pause.endMs, endMs)
         if tracer.on(.net) {
-            tracer.transition(.net, "\(pause.type == .all ? "ALL" : "WRITE") until +\(max(0, pause.endMs - clock.mstime()))ms",
+            tracer.transition(.net, "\(pause.type == .all ? "ALL" : "WRITE") for \(max(0, pause.endMs - keyspace.nowMs))ms",
                               from: was == .off ? "UNPAUSED" : "PAUSED", to: "PAUSED", fn: "pauseClients")
         }
         // The loop sleeps until the end of the pause, then this timer lets everyone go.
