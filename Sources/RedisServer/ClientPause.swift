@@ -149,7 +149,8 @@ extension Server {
     /// PUBLISH, and an EXEC whose queue has one). Redis: the is_may_replicate_command test of
     /// processCommand (src/server.c)
     func pauseHolds(_ c: Client, _ cmd: RedisCommand) -> Bool {
-        // (Replicas, once chapter 7 has them, must never be held: the pause waits for them.)
+        // (Replicas, once chapter 7 has them, must never be held: the pause is there so that they
+        // can catch up.)
         if pause.type == .all { return true }
         let replicating: CommandFlags = [.write, .mayReplicate]
         if !cmd.flags.isDisjoint(with: replicating) { return true }
