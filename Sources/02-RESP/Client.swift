@@ -45,6 +45,17 @@ public struct ClientFlags: OptionSet, Sendable {
     public static let dirtyExec = ClientFlags(rawValue: 1 << 9)
     /// Subscribed to at least one channel or pattern. Redis: CLIENT_PUBSUB
     public static let pubsub = ClientFlags(rawValue: 1 << 10)
+    /// CLIENT REPLY OFF: every reply is dropped until CLIENT REPLY ON. Redis: CLIENT_REPLY_OFF
+    public static let replyOff = ClientFlags(rawValue: 1 << 11)
+    /// CLIENT REPLY SKIP, armed: the replies of the command running now are dropped.
+    /// Redis: CLIENT_REPLY_SKIP
+    public static let replySkip = ClientFlags(rawValue: 1 << 12)
+    /// CLIENT REPLY SKIP has just run: the *next* command's replies are dropped.
+    /// Redis: CLIENT_REPLY_SKIP_NEXT
+    public static let replySkipNext = ClientFlags(rawValue: 1 << 13)
+    /// Held by CLIENT PAUSE: `argv` keeps the command, which runs when the pause ends.
+    /// Redis: CLIENT_PENDING_COMMAND (with CLIENT_BLOCKED and btype BLOCKED_PAUSE)
+    public static let pendingCommand = ClientFlags(rawValue: 1 << 14)
 }
 
 /// One connection. Redis: client (src/server.h)
@@ -236,6 +247,20 @@ extension Client {
         flags.remove(.blocked)
         blockedKeys = []
         blockedArgv = []
-        net.unblockedClients.append(self)
+        // Its command has replied only now: that is when a CLIENT REPLY SKIP before it is used up.
+        commandDone()
+        net.queueForReprocessing(self)
+    }
+
+    /// A command has finished: a CLIENT REPLY SKIP lasts one command, and the SKIP that just ran
+    /// arms it for the next one. Redis: the CLIENT_REPLY_SKIP lines of resetClient (src/networking.c)
+    @inline(__always)
+    public func commandDone() {
+        if flags.isDisjoint(with: [.replySkip, .replySkipNext]) { return }
+        flags.remove(.replySkip)
+        if flags.contains(.replySkipNext) {
+            flags.remove(.replySkipNext)
+            flags.insert(.replySkip)
+        }
     }
 }

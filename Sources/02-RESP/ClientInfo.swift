@@ -65,7 +65,7 @@ extension Client {
     /// Redis: catClientInfoString (src/networking.c)
     public func infoString(nowMs: Int64, running: Bool) -> String {
         let qbuf = running ? qbufLen : qbufLen - qbufPos
-        let argvMem = running ? argv.reduce(0) { $0 + $1.count } : 0
+        let argvMem = running || flags.contains(.pendingCommand) ? argv.reduce(0) { $0 + $1.count } : 0
         let events = hasPendingReplies && !flags.contains(.pendingWrite) ? "rw" : "r"
         let totMem = memoryUsage(argvBytes: argvMem)
         let nameText = name.map { $0.stringValue } ?? ""

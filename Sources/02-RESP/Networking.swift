@@ -361,20 +361,42 @@ public final class Networking {
             case .command:
                 if c.argv.isEmpty { continue }  // an empty line or `*0`: nothing to do
                 stats.commandsProcessed += 1
-                processCommand(c)
-                c.argv.removeAll(keepingCapacity: true)
+                processCommandAndReset(c)
             }
         }
         if c.qbufPos == c.qbufLen { c.qbufPos = 0; c.qbufLen = 0 }
     }
 
-    /// Runs the input that unblocked clients received while they waited. Redis: processUnblockedClients
+    /// Runs the command in `c.argv` and readies the client for the next one. A client held by
+    /// CLIENT PAUSE keeps its argv, to run it when the pause ends; a client blocked on keys has
+    /// not finished its command until it is served. Redis: processCommandAndResetClient,
+    /// commandProcessed, resetClient (src/networking.c)
+    @inline(__always)
+    func processCommandAndReset(_ c: Client) {
+        processCommand(c)
+        if c.flags.contains(.pendingCommand) { return }
+        c.argv.removeAll(keepingCapacity: true)
+        if !c.flags.contains(.blocked) { c.commandDone() }
+    }
+
+    /// Runs the input that unblocked clients received while they waited; a client that was held
+    /// by CLIENT PAUSE first runs the command it was stopped at. Redis: processUnblockedClients,
+    /// processPendingCommandsAndResetClient (src/blocked.c, src/networking.c)
     public func processUnblockedClients() {
         while !unblockedClients.isEmpty {
             let c = unblockedClients.removeFirst()
-            if c.flags.isDisjoint(with: [.closed, .blocked]) { processInputBuffer(c) }
+            guard c.flags.isDisjoint(with: [.closed, .blocked]) else { continue }
+            if c.flags.contains(.pendingCommand) {
+                c.flags.remove(.pendingCommand)
+                processCommandAndReset(c)
+            }
+            processInputBuffer(c)
         }
     }
+
+    /// Queues a client whose buffered input must be looked at again before the loop sleeps (it
+    /// was unblocked, or released by the end of a pause). Redis: queueClientForReprocessing (src/blocked.c)
+    public func queueForReprocessing(_ c: Client) { unblockedClients.append(c) }
 
     /// Replies with the protocol error and marks the client to close after the reply.
     /// Redis: setProtocolError (src/networking.c)
@@ -504,3 +526,16 @@ public final class Networking {
 
 /// listen(2) itself, outside the class whose method has the same name.
 private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
+
+// The names a reader of src/networking.c and src/blocked.c will grep for.
+extension Networking {
+    @available(*, unavailable, renamed: "processCommandAndReset")
+    func processCommandAndResetClient(_ c: Client) {}
+    @available(*, unavailable, renamed: "queueForReprocessing")
+    public func queueClientForReprocessing(_ c: Client) {}
+}
+
+extension Client {
+    @available(*, unavailable, renamed: "commandDone")
+    public func resetClient() {}
+}

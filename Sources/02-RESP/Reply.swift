@@ -31,19 +31,23 @@ import Darwin
 #endif
 
 extension Client {
-    /// Queues the client for writing the first time a reply is added.
+    /// Queues the client for writing the first time a reply is added. False when the reply must
+    /// be dropped instead: the client said CLIENT REPLY OFF, or SKIP for this command.
     /// Redis: prepareClientToWrite, clientInstallWriteHandler (src/networking.c)
     @inline(__always)
-    func prepareToWrite() {
-        if !flags.isDisjoint(with: [.pendingWrite, .fake, .closed]) { return }
+    func prepareToWrite() -> Bool {
+        if !flags.isDisjoint(with: [.pendingWrite, .fake, .closed, .replyOff, .replySkip]) {
+            return flags.isDisjoint(with: [.replyOff, .replySkip])
+        }
         flags.insert(.pendingWrite)
         net.pendingWrites.append(self)
+        return true
     }
 
     /// Appends raw protocol bytes. Redis: addReplyProto (src/networking.c)
     @inline(__always)
     public func addReplyRaw(_ p: UnsafeRawPointer, count: Int) {
-        prepareToWrite()
+        guard prepareToWrite() else { return }
         reserveOutput(count)
         (buf + bufLen).copyMemory(from: p, byteCount: count)
         bufLen += count
@@ -125,7 +129,7 @@ extension Client {
     /// A bulk string from raw bytes. Redis: addReplyBulkCBuffer (src/networking.c)
     @inline(__always)
     public func addReplyBulk(_ p: UnsafeRawBufferPointer) {
-        prepareToWrite()
+        guard prepareToWrite() else { return }
         reserveOutput(p.count + 24 + 2)
         let out = (buf + bufLen).assumingMemoryBound(to: UInt8.self)
         out[0] = UInt8(ascii: "$")
@@ -165,7 +169,7 @@ extension Client {
     /// `<prefix><n>\r\n`.
     @inline(__always)
     func addHeader(_ prefix: UInt8, _ v: Int64) {
-        prepareToWrite()
+        guard prepareToWrite() else { return }
         reserveOutput(24)
         let out = (buf + bufLen).assumingMemoryBound(to: UInt8.self)
         out[0] = prefix

@@ -274,16 +274,30 @@ extension Keyspace {
         if blocking.clients.isEmpty { return }
         let now = clock.mstime()
         for c in blocking.clients.values where c.blockTimeoutMs != 0 && c.blockTimeoutMs <= now {
-            unpark(c)
-            // Every list and sorted-set block times out with a null *array*, BLMOVE's too,
-            // although BLMOVE's non-blocking answer on an empty list is a null bulk. Redis: the
-            // BLOCKED_LIST and BLOCKED_ZSET case of replyToBlockedClientTimedOut (src/blocked.c)
-            c.addReplyNullArray()
-            if tracer.on(.cmd) {
-                tracer.transition(.cmd, "id=\(c.id) timed out", from: "BLOCKED", to: "NORMAL", fn: "replyToBlockedClientTimedOut")
-            }
-            c.unblock()
+            endWait(c, error: nil, why: "timed out", fn: "replyToBlockedClientTimedOut")
         }
+    }
+
+    /// CLIENT UNBLOCK: ends `c`'s wait on keys as if its timeout had passed, or with `error`.
+    /// False if `c` waits on no key (a client held by CLIENT PAUSE is not blocked on keys).
+    /// Redis: the "unblock" branch of clientCommand (src/networking.c), unblockClient (src/blocked.c)
+    public func unblockClient(_ c: Client, error: String?) -> Bool {
+        guard blocking.clients[ObjectIdentifier(c)] != nil else { return false }
+        endWait(c, error: error, why: error == nil ? "unblocked (timeout)" : "unblocked (error)", fn: "unblockClient")
+        return true
+    }
+
+    /// Stops `c` waiting and answers it: the timeout's null, or `error`.
+    func endWait(_ c: Client, error: String?, why: String, fn: StaticString) {
+        unpark(c)
+        // Every list and sorted-set block times out with a null *array*, BLMOVE's too,
+        // although BLMOVE's non-blocking answer on an empty list is a null bulk. Redis: the
+        // BLOCKED_LIST and BLOCKED_ZSET case of replyToBlockedClientTimedOut (src/blocked.c)
+        if let e = error { c.addReplyError(e) } else { c.addReplyNullArray() }
+        if tracer.on(.cmd) {
+            tracer.transition(.cmd, "id=\(c.id) \(why)", from: "BLOCKED", to: "NORMAL", fn: fn)
+        }
+        c.unblock()
     }
 }
 

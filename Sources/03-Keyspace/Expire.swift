@@ -107,6 +107,8 @@ extension Keyspace {
     /// `fast` is the 1 ms variant run from beforeSleep. Redis: activeExpireCycle (src/expire.c)
     public func activeExpireCycle(fast: Bool, hz: Int, state: inout ActiveExpireState) {
         guard activeExpireEnabled, !loading else { return }
+        // While clients are paused nothing may change the dataset, expiry included.
+        if let paused = clientsPaused, paused() { return }
         let startUs = clock.monotonicUs()
         if fast {
             // Only when the last slow cycle ran out of time, and not twice in a row too soon.

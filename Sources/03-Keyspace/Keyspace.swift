@@ -106,6 +106,10 @@ public final class Keyspace {
     public var activeExpireEnabled = true
     /// Set while loading a file: keys are not expired then. Redis: server.loading
     public var loading = false
+    /// True while CLIENT PAUSE holds clients (the server ends a pause that is over first): the
+    /// dataset stands still then, so expired keys read as missing but are not deleted.
+    /// Redis: checkClientPauseTimeoutAndReturnIfPaused (src/networking.c)
+    public var clientsPaused: (() -> Bool)?
     /// The largest string a command may build. Redis: proto-max-bulk-len in checkStringLength
     public var maxStringLength: Int64 = 512 * 1024 * 1024
     /// A set of integers converts to a hash table past this many members. Redis: set-max-intset-entries
@@ -311,6 +315,9 @@ public final class Keyspace {
         if loading { return false }
         // Expired once the clock is *past* the time, as Redis's keyIsExpired (now > when).
         if db.expires.value(at: i) >= nowMs { return false }
+        // Paused (a failover may be under way): say it is gone, but leave it to the end of the
+        // pause, or to the new master's DEL.
+        if let paused = clientsPaused, paused() { return true }
         deleteExpired(db, key, active: false)
         return true
     }

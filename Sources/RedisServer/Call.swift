@@ -3,6 +3,7 @@
 //     processCommand: QUIT? known command? right arity? authenticated? under maxmemory
 //                     (after evicting)?                                 ── no ─▶ error reply
 //                     subscribed in RESP2 and not a (P)(UN)SUBSCRIBE or PING?
+//                     (a CLIENT PAUSE in force holds the command here: ClientPause.swift)
 //           │ yes
 //           ├──── client in MULTI? ── yes ─▶ queued, +QUEUED (Multi.swift)
 //           ▼
@@ -75,6 +76,12 @@ extension Server {
         }
         if keyspace.loading && !cmd.flags.contains(.loading) {
             reject(c, cmd, "LOADING Redis is loading the dataset in memory")
+            return
+        }
+        // During CLIENT PAUSE the command waits, before it is even queued in MULTI; it runs
+        // through these checks again when the pause ends. Redis: the pause test of processCommand
+        if pause.type != .off && pauseHolds(c, cmd) {
+            holdForPause(c)
             return
         }
         if c.flags.contains(.multi) && !runsInsideMulti(cmd) {

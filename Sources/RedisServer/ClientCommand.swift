@@ -14,9 +14,16 @@
 // form, or SKIPME no) is closed only after its reply is written, so it learns what it did.
 //
 // Redis: clientCommand, clientSetNameOrReply, getAllClientsInfoString, lookupClientByID
-// (src/networking.c)
-// SIMPLIFICATION: CACHING, GETREDIR, TRACKING, TRACKINGINFO, PAUSE, UNPAUSE, REPLY and UNBLOCK are
-// not built (they answer the unknown-subcommand error); HELP still lists them, as 6.2's does.
+// (src/networking.c), replyToBlockedClientTimedOut, unblockClient (src/blocked.c)
+//     CLIENT REPLY OFF|SKIP|ON       (nothing) / (nothing) / +OK     (silence replies: below)
+//     CLIENT UNBLOCK 9 [ERROR]       :1 if client 9 waited in BLPOP & co (it reads null, or -UNBLOCKED)
+//     CLIENT PAUSE 500 [WRITE|ALL]   +OK; CLIENT UNPAUSE +OK           (ClientPause.swift)
+//
+// CLIENT REPLY is for a client that sends many writes and does not care about the answers (a bulk
+// import): OFF silences every reply, even errors, until ON; SKIP silences only the next command.
+//
+// SIMPLIFICATION: CACHING, GETREDIR, TRACKING and TRACKINGINFO are not built (they answer the
+// unknown-subcommand error); HELP still lists them, as 6.2's does.
 // The only user is `default`, so USER matches every client or names no user at all.
 
 import RedisCore
@@ -33,6 +40,11 @@ extension Err {
     static let noSuchClient = "ERR No such client"
     /// CLIENT KILL USER with a user that does not exist. Redis: clientCommand (src/networking.c)
     static func noSuchUser(_ name: ByteString) -> String { "ERR No such user '\(name.stringValue)'" }
+    /// CLIENT UNBLOCK with a reason other than TIMEOUT or ERROR. Redis: clientCommand (src/networking.c)
+    static let unblockReason = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"
+    /// What a client blocked in BLPOP and friends reads after CLIENT UNBLOCK id ERROR.
+    /// Redis: clientCommand (src/networking.c)
+    static let unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
 }
 
 extension Server {
@@ -111,7 +123,8 @@ extension Server {
         "    Prints this help.",
     ]
 
-    /// CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | HELP. Redis: clientCommand (src/networking.c)
+    /// CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | REPLY | UNBLOCK | PAUSE | UNPAUSE | HELP.
+    /// Redis: clientCommand (src/networking.c)
     func clientCommand(_ c: Client) {
         let sub = c.argv[1], argc = c.argv.count
         if sub.equalsIgnoringCase("help") && argc == 2 {
@@ -128,8 +141,60 @@ extension Server {
             if setClientName(c, c.argv[2]) { c.addReplyOK() }
         } else if sub.equalsIgnoringCase("getname") && argc == 2 {
             if let name = c.name { c.addReplyBulk(name) } else { c.addReplyNull() }
+        } else if sub.equalsIgnoringCase("reply") && argc == 3 {
+            clientReplyCommand(c)
+        } else if sub.equalsIgnoringCase("unblock") && (argc == 3 || argc == 4) {
+            clientUnblockCommand(c)
+        } else if sub.equalsIgnoringCase("pause") && (argc == 3 || argc == 4) {
+            clientPauseCommand(c)
+        } else if sub.equalsIgnoringCase("unpause") && argc == 2 {
+            clientUnpauseCommand(c)
         } else {
             subcommandError(c)
+        }
+    }
+
+    // snippet.clientReply
+    /// CLIENT REPLY ON|OFF|SKIP: OFF drops every reply until ON, which answers +OK; SKIP drops
+    /// the replies of the next command only (Client.commandDone moves it on). OFF and SKIP have
+    /// no reply of their own: they are silent from the moment they run.
+    /// Redis: the "reply" branch of clientCommand (src/networking.c)
+    func clientReplyCommand(_ c: Client) {
+        let mode = c.argv[2]
+        if mode.equalsIgnoringCase("on") {
+            c.flags.remove([.replySkip, .replySkipNext, .replyOff])
+            c.addReplyOK()
+        } else if mode.equalsIgnoringCase("off") {
+            c.flags.insert(.replyOff)
+        } else if mode.equalsIgnoringCase("skip") {
+            // Already silent: nothing more to skip.
+            if !c.flags.contains(.replyOff) { c.flags.insert(.replySkipNext) }
+        } else {
+            c.addReplyError(Err.syntax)
+            return
+        }
+        if tracer.on(.cmd) { tracer.emit(.cmd, .event, "id=\(c.id) reply \(mode.lowercasedASCII)", fn: "clientCommand") }
+    }
+    // snippet.end
+
+    /// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: ends the wait of a client blocked on keys, with
+    /// its timeout's null reply or with an -UNBLOCKED error; :1 if it was waiting, else :0.
+    /// Redis: the "unblock" branch of clientCommand (src/networking.c)
+    func clientUnblockCommand(_ c: Client) {
+        var error: String?
+        if c.argv.count == 4 {
+            if c.argv[3].equalsIgnoringCase("timeout") { error = nil }
+            else if c.argv[3].equalsIgnoringCase("error") { error = Err.unblocked }
+            else { c.addReplyError(Err.unblockReason); return }
+        }
+        guard let id = c.argv[2].int64Value else { c.addReplyError(Err.notInteger); return }
+        // SIMPLIFICATION: a client held by CLIENT PAUSE is blocked too, but not on keys: we
+        // answer :0. Redis 6.2 (and 7.0) abort on TIMEOUT there, and on ERROR send the error and
+        // later the held command's reply as well: two replies to one command.
+        if let target = net.client(id: UInt64(bitPattern: id)), keyspace.unblockClient(target, error: error) {
+            c.addReplyLongLong(1)
+        } else {
+            c.addReplyLongLong(0)
         }
     }
 

@@ -87,8 +87,9 @@ extension Server {
     /// timer goes on. `.fail` means over the limit with nothing left that may be deleted.
     /// Redis: performEvictions (src/evict.c)
     func performEvictions() -> EvictionResult {
-        // Not while loading a file, nor while clients are paused. Redis: isSafeToPerformEvictions
-        if keyspace.loading { return .ok }
+        // Not while loading a file, nor while clients are paused: a paused dataset stands still
+        // for expiry and eviction alike. Redis: isSafeToPerformEvictions
+        if keyspace.loading || checkClientPauseTimeout() { return .ok }
         let toFree = memoryToFree()
         if toFree == 0 { return .ok }
         let policy = config.maxmemoryPolicy

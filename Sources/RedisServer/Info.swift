@@ -85,7 +85,7 @@ extension Server {
             return lines("Clients", [
                 ("connected_clients", net.clientCount), ("cluster_connections", 0), ("maxclients", config.maxclients),
                 ("client_recent_max_input_buffer", maxIn), ("client_recent_max_output_buffer", maxOut),
-                ("blocked_clients", keyspace.blockedClientCount), ("tracking_clients", 0), ("clients_in_timeout_table", 0),
+                ("blocked_clients", keyspace.blockedClientCount + pause.held.count), ("tracking_clients", 0), ("clients_in_timeout_table", 0),
             ])
         case "memory":
             let m = memoryOverhead()

@@ -76,6 +76,8 @@ public final class Server {
     var pubsub = PubSubState()
     /// The eviction pool and timer (Evict.swift).
     var evictions = EvictionState()
+    /// CLIENT PAUSE: the pause in force and the clients it holds (ClientPause.swift).
+    var pause = ClientPauseState()
 
     /// Builds the server from a command line: `[config-file] [--name value …]`.
     /// Redis: main, loadServerConfig, initServer (src/server.c)
@@ -141,11 +143,14 @@ public final class Server {
             }
         }
         keyspace.propagate = { [unowned self] db, argv in self.propagate(db: db, argv) }
+        // Expiry stands still while clients are paused. Redis: checkClientPauseTimeoutAndReturnIfPaused
+        keyspace.clientsPaused = { [unowned self] in self.checkClientPauseTimeout() }
         // The AOF subscribes to propagation, as feedAppendOnlyFile does in Redis's propagate().
         propagators.append { [unowned self] db, argv in self.aof.feed(db: db, argv) }
         net.processCommand = { [unowned self] c in self.processCommand(c) }
         net.onFree = { [unowned self] c in
             self.keyspace.forgetBlocked(c)
+            self.forgetPaused(c)
             self.forgetTransaction(c)
             self.forgetSubscriptions(c)
         }
