@@ -312,10 +312,16 @@ extension Keyspace {
         c.addReplyOK()
     }
 
-    /// TOUCH key [key …]: how many of the keys exist; a lookup (with lazy expiry) on each.
-    /// SIMPLIFICATION: TOUCH exists to refresh a key's LRU time, and we keep none, so it counts
-    /// exactly as EXISTS does. Redis: touchCommand (src/db.c)
-    func touchCommand(_ c: Client) { existsCommand(c) }
+    /// TOUCH key [key …]: how many of the keys exist; a lookup (with lazy expiry) on each that
+    /// refreshes the key's access clock. Redis: touchCommand (src/db.c)
+    func touchCommand(_ c: Client) {
+        // Unlike EXISTS, a real use: each key's access clock is refreshed (that is what TOUCH is
+        // for, under an LRU or LFU policy).
+        let d = db(c)
+        var n: Int64 = 0
+        for j in 1..<c.argv.count where lookupRead(d, c.argv[j]) != nil { n += 1 }
+        c.addReplyLongLong(n)
+    }
 }
 
 extension RedisObject {

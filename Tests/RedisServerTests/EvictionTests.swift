@@ -141,6 +141,12 @@ final class EvictionTests: ServerTestCase {
         XCTAssertTrue((call(c, "DEBUG", "OBJECT", "k").string ?? "").contains("lru_seconds_idle:\(idle)"))
         expect(c, "GET", "k", is: "$1\r\nv\r\n")
         expect(c, "OBJECT", "IDLETIME", "k", is: ":0\r\n")
+        // TOUCH is a use without reading the value.
+        expect(c, "SET", "t", "v", is: "+OK\r\n")
+        Thread.sleep(forTimeInterval: 1.1)
+        XCTAssertGreaterThanOrEqual(int(c, "OBJECT", "IDLETIME", "t") ?? 0, 1)
+        expect(c, "TOUCH", "t", "nosuch", is: ":1\r\n")
+        expect(c, "OBJECT", "IDLETIME", "t", is: ":0\r\n")
         expect(c, "OBJECT", "IDLETIME", "nosuch", is: "$-1\r\n")
         expect(c, "OBJECT", "FREQ", "k",
                is: "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n")
