@@ -105,6 +105,13 @@ final class BitSideBySideTests: InteropTestCase {
         (["BITCOUNT", "c", "0", "1", "BIT"], "-ERR syntax error\r\n", "Redis 7.0 added BITCOUNT's BYTE|BIT option"),
         (["BITCOUNT", "c", "0", "1", "BYTE"], "-ERR syntax error\r\n", "Redis 7.0 added BITCOUNT's BYTE|BIT option"),
         (["BITPOS", "c", "1", "0", "1", "BIT"], "-ERR syntax error\r\n", "Redis 7.0 added BITPOS's BYTE|BIT option"),
+        // 'f' is 0110 0110: bit 1 is already 1, so this SETBIT changes nothing. 6.2 counts it as a
+        // change all the same (signalModifiedKey, dirty++), so the WATCH fails; 7.0 does not.
+        (["WATCH", "c"], "+OK\r\n", "setup"),
+        (["SETBIT", "c", "1", "1"], ":1\r\n", "setup"),
+        (["MULTI"], "+OK\r\n", "setup"),
+        (["PING"], "+QUEUED\r\n", "setup"),
+        (["EXEC"], "*-1\r\n", "Redis 7.0's SETBIT signals a change only when the bit or the length changed"),
     ]
 
     func testSameRepliesAsRealRedis() throws {

@@ -58,6 +58,13 @@ final class BitCommandTests: ServerTestCase {
             expect(a, "EXEC", is: "*-1\r\n")
             XCTAssertEqual(call(a, "EXISTS", "w"), .integer(1), name)
         }
+        // A SETBIT that leaves the bit as it was still counts as a change, as in Redis 6.2.
+        expect(a, "WATCH", "w", is: "+OK\r\n")
+        let bit = int(b, "GETBIT", "w", "0") ?? -1
+        expect(b, "SETBIT", "w", "0", String(bit), is: ":\(bit)\r\n")
+        expect(a, "MULTI", is: "+OK\r\n")
+        expect(a, "PING", is: "+QUEUED\r\n")
+        expect(a, "EXEC", is: "*-1\r\n")
         // A BITFIELD of GETs changes nothing, so the transaction runs.
         expect(a, "WATCH", "w", is: "+OK\r\n")
         _ = call(b, "BITFIELD", "w", "GET", "u8", "0")
