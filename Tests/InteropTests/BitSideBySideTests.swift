@@ -112,6 +112,18 @@ final class BitSideBySideTests: InteropTestCase {
         (["MULTI"], "+OK\r\n", "setup"),
         (["PING"], "+QUEUED\r\n", "setup"),
         (["EXEC"], "*-1\r\n", "Redis 7.0's SETBIT signals a change only when the bit or the length changed"),
+        // The same for BITFIELD: 6.2 counts every SET and INCRBY, one that FAIL refused or one that
+        // stored the value already there included.
+        (["WATCH", "c"], "+OK\r\n", "setup"),
+        (["BITFIELD", "c", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "100"], "*1\r\n$-1\r\n", "setup"),
+        (["MULTI"], "+OK\r\n", "setup"),
+        (["PING"], "+QUEUED\r\n", "setup"),
+        (["EXEC"], "*-1\r\n", "Redis 7.0's BITFIELD signals a change only when a field's value changed"),
+        (["WATCH", "c"], "+OK\r\n", "setup"),
+        (["BITFIELD", "c", "SET", "u8", "0", "102"], "*1\r\n:102\r\n", "setup"),
+        (["MULTI"], "+OK\r\n", "setup"),
+        (["PING"], "+QUEUED\r\n", "setup"),
+        (["EXEC"], "*-1\r\n", "Redis 7.0's BITFIELD signals a change only when a field's value changed"),
     ]
 
     func testSameRepliesAsRealRedis() throws {
