@@ -98,6 +98,10 @@ final class BitSideBySideTests: InteropTestCase {
         ["BITFIELD_RO", "bf", "INCRBY", "u8", "0", "1"], ["BITFIELD_RO", "bf", "GET", "u8", "0", "SET", "u8", "0", "1"],
         ["BITFIELD_RO", "bf", "OVERFLOW", "FAIL"], ["BITFIELD_RO", "bf", "SET", "u8", "0", "x"], ["BITFIELD"], ["BITFIELD_RO"],
         ["TYPE", "bf"], ["OBJECT", "REFCOUNT", "bf"],
+        // Which error comes first: arguments before the key's type, or after, command by command
+        ["BITCOUNT", "l", "a", "b"], ["BITCOUNT", "l", "1"], ["BITPOS", "l", "2"], ["BITPOS", "l", "1", "x"],
+        ["GETBIT", "l", "-1"], ["BITFIELD", "l", "GET", "u8", "-1"], ["BITFIELD", "l", "SET", "u8", "0", "x"],
+        ["BITOP", "AND", "l", "l"], ["BITFIELD_RO", "l", "SET", "u8", "0", "1"], ["SETBIT", "l", "-1", "1"],
     ]
 
     /// Our 6.2 replies where Redis 7.0 replies differently on purpose; not byte-compared.
