@@ -551,6 +551,8 @@ extension BitOps {
 }
 
 extension Keyspace {
+    @available(*, unavailable, renamed: "editString")
+    func dbUnshareStringValue(_ d: Database, at i: UInt32, growingTo count: Int) {}
     @available(*, unavailable, renamed: "bitOffset")
     func getBitOffsetFromArgument(_ c: Client, _ arg: ByteString, hashBits: Int) -> Int? { nil }
     @available(*, unavailable, renamed: "bitfieldType")
