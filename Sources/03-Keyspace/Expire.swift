@@ -175,6 +175,7 @@ extension Keyspace {
     /// Registers every command of this chapter.
     public func registerCommands(_ t: CommandTable) {
         registerStringCommands(t)
+        registerBitCommands(t)
         registerKeyCommands(t)
         registerExpireCommands(t)
         registerListCommands(t)

@@ -37,7 +37,7 @@ import RedisRESP
 /// The group a command belongs to in the docs, with Redis 7.0's names.
 /// Redis 7.0: COMMAND_GROUP_* and commandGroupStr (src/server.c)
 enum CommandGroup: String, Sendable {
-    case generic, string, list, set, hash, pubsub, transactions, connection, server
+    case generic, string, bitmap, list, set, hash, pubsub, transactions, connection, server
     case sortedSet = "sorted-set"
 }
 
@@ -101,7 +101,7 @@ enum CommandDocs {
 
     /// The docs in the order of the chapters that build the commands; the reply follows
     /// COMMAND's order instead.
-    static let all: [CommandDoc] = strings + keys + lists + hashes + sets + sortedSets + server
+    static let all: [CommandDoc] = strings + bitmaps + keys + lists + hashes + sets + sortedSets + server
 
     static let strings: [CommandDoc] = [
         // snippet.commandDocsTable
@@ -129,6 +129,18 @@ enum CommandDocs {
         CommandDoc("mget", .string, "1.0.0", "O(N), N = keys", "Reads the strings of several keys at once."),
         CommandDoc("mset", .string, "1.0.1", "O(N), N = keys", "Stores several key-string pairs at once."),
         CommandDoc("msetnx", .string, "1.0.1", "O(N), N = keys", "Stores several key-string pairs, only if none of the keys exists."),
+    ]
+
+    static let bitmaps: [CommandDoc] = [
+        CommandDoc("setbit", .bitmap, "2.2.0", "O(1)", "Sets or clears one bit of a string, growing it with zero bytes if needed."),
+        CommandDoc("getbit", .bitmap, "2.2.0", "O(1)", "Reads one bit of a string; bits past its end read as 0."),
+        CommandDoc("bitfield", .bitmap, "3.2.0", "O(1) for each subcommand specified",
+                   "Reads, writes and adds to integers of any width packed at bit offsets of a string."),
+        CommandDoc("bitfield_ro", .bitmap, "6.0.0", "O(1) for each subcommand specified",
+                   "Reads integers packed at bit offsets of a string, and nothing else, so replicas may serve it."),
+        CommandDoc("bitop", .bitmap, "2.6.0", "O(N)", "Combines strings with AND, OR, XOR or NOT and stores the result."),
+        CommandDoc("bitcount", .bitmap, "2.6.0", "O(N)", "Counts the bits set to 1 in a string, or in a range of its bytes."),
+        CommandDoc("bitpos", .bitmap, "2.8.7", "O(N)", "Finds the first bit set to 1, or to 0, in a string or a range of its bytes."),
     ]
 
     static let keys: [CommandDoc] = [

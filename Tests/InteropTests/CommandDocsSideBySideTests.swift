@@ -97,6 +97,7 @@ final class CommandDocsSideBySideTests: InteropTestCase {
         "pexpire": "7.0 added NX|XX|GT|LT", "pexpireat": "7.0 added NX|XX|GT|LT",
         "shutdown": "7.0 added NOW, FORCE and ABORT",
         "command|getkeys": "7.0's docs list no arguments for GETKEYS; it takes a whole command",
+        "bitcount": "7.0 added BYTE|BIT", "bitpos": "7.0 added BYTE|BIT",
     ]
     /// Values whose type we give differently, with the reason.
     static let typeDifferences: [String: String] = [

@@ -11,7 +11,7 @@ import XCTest
 final class CommandDocsTests: ServerTestCase {
     /// The four fields every doc has, in Redis 7.0's order.
     static let mainKeys = ["summary", "since", "group", "complexity"]
-    static let groups: Set<String> = ["generic", "string", "list", "set", "sorted-set", "hash", "pubsub",
+    static let groups: Set<String> = ["generic", "string", "bitmap", "list", "set", "sorted-set", "hash", "pubsub",
                                       "transactions", "connection", "server"]
 
     /// The docs of a DOCS reply, by name, in reply order.

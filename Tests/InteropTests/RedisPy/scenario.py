@@ -397,6 +397,37 @@ def scenario(rec):
     s(F, "binary value", lambda: r.set("bin", b"\x00\r\n\xff"))
     s(F, "binary get", lambda: r.get("bin"))
 
+    # bits: SETBIT and friends on string values, BITFIELD through redis-py's builder
+    F = "bits"
+    s(F, "setbit", lambda: r.setbit("bm", 7, 1))
+    s(F, "setbit grows", lambda: r.setbit("bm", 100, 1))
+    s(F, "setbit old value", lambda: r.setbit("bm", 7, 0))
+    s(F, "getbit", lambda: r.getbit("bm", 100))
+    s(F, "getbit past the end", lambda: r.getbit("bm", 1000))
+    s(F, "get bitmap", lambda: r.get("bm"))
+    s(F, "bitcount", lambda: r.bitcount("bm"))
+    s(F, "set for bits", lambda: r.set("bs", "foobar"))
+    s(F, "bitcount range", lambda: r.bitcount("bs", 1, -2))
+    s(F, "bitpos 1", lambda: r.bitpos("bs", 1))
+    s(F, "bitpos 0 range", lambda: r.bitpos("bs", 0, 2, -1))
+    s(F, "bitpos missing key", lambda: r.bitpos("nosuch", 0))
+    s(F, "bitop and", lambda: r.bitop("AND", "bd", "bs", "bm"))
+    s(F, "bitop not", lambda: r.bitop("NOT", "bd", "bs"))
+    s(F, "get bitop result", lambda: r.get("bd"))
+    s(F, "bitop empty deletes", lambda: r.bitop("OR", "bd", "nosuch"))
+    s(F, "exists after empty bitop", lambda: r.exists("bd"))
+    s(F, "bitfield", lambda: r.bitfield("bf").set("u8", 0, 200).incrby("u8", 0, 100).get("i8", 0).execute())
+    s(F, "bitfield overflow", lambda: r.bitfield("bf", default_overflow="SAT").incrby("u8", "#1", 300)
+      .overflow("FAIL").incrby("i4", 0, 100).overflow("WRAP").incrby("i16", 0, 40000).execute())
+    s(F, "bitfield_ro", lambda: r.bitfield_ro("bf", "u8", 0, items=[("i16", "#1"), ("u4", 12)]))
+    s(F, "setbit bad offset", lambda: r.setbit("bm", -1, 1))
+    s(F, "setbit bad bit", lambda: r.setbit("bm", 0, 2))
+    s(F, "bitfield bad type", lambda: r.bitfield("bf").get("u64", 0).execute())
+    s(F, "bitop not two keys", lambda: r.bitop("NOT", "bd", "bs", "bm"))
+    s(F, "bitpos bad bit", lambda: r.bitpos("bs", 3))
+    s(F, "bitfield_ro write", lambda: x("BITFIELD_RO", "bf", "SET", "u8", "0", "1"))
+    s(F, "bitcount wrong type", lambda: (r.rpush("bl", "a"), r.bitcount("bl"))[1])
+
     # keys and expiry
     F = "keys"
     s(F, "exists", lambda: r.exists("a", "a", "nosuch"))
