@@ -207,6 +207,20 @@ final class TrackingTests: ServerTestCase {
         expect(t, "CLIENT", "TRACKINGINFO", is: "*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n")
     }
 
+    func testAnInvalidationSentIsANetTraceEvent() throws {
+        let s = try startServer(["--trace", "yes", "--trace-areas", "net"])
+        let t = try tracker(s), w = try connect(s)
+        guard let tid = int(t, "CLIENT", "ID") else { return XCTFail("CLIENT ID") }
+        expect(t, "GET", "traced", is: "_\r\n")
+        expect(w, "SET", "traced", "1", is: "+OK\r\n")
+        XCTAssertEqual(nextReply(t), push("traced"))
+        XCTAssertTrue(waitUntil(2) {
+            s.trace.split(separator: "\n").contains {
+                $0.contains(" net net> ") && $0.contains("id=\(tid) invalidate [\"traced\"]") && $0.contains("sendTrackingMessage")
+            }
+        }, s.trace)
+    }
+
     // MARK: - Errors
 
     func testErrorsInRedis62Order() throws {
