@@ -209,7 +209,6 @@ extension Server {
         c.addReplyLongLong(c.flags.contains(.tracking) ? Int64(bitPattern: c.trackingRedirection) : -1)
     }
 
-    // snippet.trackingInfo
     /// CLIENT TRACKINGINFO: a map of `flags` (a set: on/off, then bcast, optin and caching-yes,
     /// optout and caching-no, noloop, broken_redirect), `redirect` (as GETREDIR) and `prefixes`.
     /// Redis: the "trackinginfo" branch of clientCommand (src/networking.c)
@@ -238,7 +237,6 @@ extension Server {
         c.addReplyArrayLen(mine.count)
         for p in mine { c.addReplyBulk(p) }
     }
-    // snippet.end
 
     // MARK: - Turning tracking on and off
 
