@@ -62,8 +62,6 @@ extension Server {
             reject(c, cmd, Err.oom)
             return
         }
-        // Keep the client-side caching table within tracking-table-max-keys. Redis: trackingLimitUsedSlots
-        if tracking.clients > 0 { trackingLimitUsedSlots() }
         // After a failed AOF write, refuse writes (and PING, as Redis does) until one succeeds.
         // Redis: writeCommandsDeniedByDiskError and the MISCONF check in processCommand
         if let err = aof.writeError, cmd.flags.contains(.write) || cmd.name == "ping" {
@@ -115,12 +113,11 @@ extension Server {
             tracer.emit(.cmd, .call, "db\(c.db) id=\(c.id) " + c.argv.map { "\($0)" }.joined(separator: " "), fn: "call")
         }
         let start = clock.monotonicUs()
-        // A change is blamed on the running client (a NOLOOP tracking client is not told of its own).
-        tracking.callerId = c.id
+        // What a tracking client changes is its own doing (NOLOOP clients are not told of it).
+        if c.flags.contains(.tracking) { tracking.callerId = c.id }
         cmd.proc(c)
-        tracking.callerId = 0
         let duration = clock.monotonicUs() - start
-        // A tracking client's reads are remembered. Redis: trackingRememberKeys from call()
+        // …and what it read is remembered. Redis: trackingRememberKeys from call()
         if c.flags.contains(.tracking) { trackingAfterCommand(c, cmd) }
         cmd.calls += 1
         cmd.microseconds += duration

@@ -98,8 +98,10 @@ final class TrackingState {
     var clientPrefixes: [UInt64: [ByteString]] = [:]
     /// Clients with tracking on (INFO tracking_clients). Redis: server.tracking_clients
     var clients = 0
-    /// The id of the client whose command is running (0 between commands): the one a change is
-    /// blamed on, for NOLOOP. Redis: the client argument of signalModifiedKey
+    /// The id of the tracking client whose command is running (0 otherwise: another client, an
+    /// expiry, an eviction): the one a change is blamed on, for NOLOOP. Set and cleared by call()
+    /// only around a tracking client's command, so that other commands pay nothing.
+    /// Redis: the client argument of signalModifiedKey
     var callerId: UInt64 = 0
     /// Rounds in a row that eviction could not get under the limit: each tries harder.
     /// Redis: timeout_counter in trackingLimitUsedSlots
@@ -311,6 +313,8 @@ extension Server {
             }
         }
         if c.flags.contains(.tracking) {
+            // Off in the middle of its own command: call() will not clear the blame.
+            if tracking.callerId == c.id { tracking.callerId = 0 }
             tracking.clients -= 1
             c.flags.remove([.tracking, .trackingBrokenRedir, .trackingBCAST, .trackingOptin,
                             .trackingOptout, .trackingCaching, .trackingNoloop])
@@ -322,11 +326,13 @@ extension Server {
 
     // snippet.trackingRememberKeys
     /// After a command of a tracking client: a read-only command's keys are remembered for it
-    /// (unless OPTIN without CACHING yes, or OPTOUT with CACHING no), and CACHING is spent
-    /// unless the command was CLIENT or is queued in a transaction. call() comes here only for
-    /// a tracking client. Redis: the CMD_READONLY test of call() (src/server.c),
-    /// trackingRememberKeys (src/tracking.c), the CLIENT_TRACKING_CACHING reset of resetClient
+    /// (unless OPTIN without CACHING yes, or OPTOUT with CACHING no), CACHING is spent unless
+    /// the command was CLIENT or is queued in a transaction, and the table is kept within its
+    /// limit (it grows only here). call() comes here only for a tracking client.
+    /// Redis: the CMD_READONLY test of call() (src/server.c), trackingRememberKeys
+    /// (src/tracking.c), the CLIENT_TRACKING_CACHING reset of resetClient
     func trackingAfterCommand(_ c: Client, _ cmd: RedisCommand) {
+        tracking.callerId = 0
         let caching = c.flags.contains(.trackingCaching)
         if cmd.flags.contains(.readonly) && !c.flags.contains(.trackingBCAST)
             && !(c.flags.contains(.trackingOptin) && !caching)
@@ -336,6 +342,7 @@ extension Server {
             }
         }
         if caching && !c.flags.contains(.multi) && cmd !== clientCommandEntry { c.flags.remove(.trackingCaching) }
+        trackingLimitUsedSlots()
     }
     // snippet.end
 
@@ -483,7 +490,10 @@ extension Server {
 
     /// Past `tracking-table-max-keys` keys, forgets some, telling their readers as if they had
     /// changed; up to 100 keys a round, 100 more for every round in a row that fell short.
-    /// Redis: trackingLimitUsedSlots (src/tracking.c), called from processCommand
+    /// Redis: trackingLimitUsedSlots (src/tracking.c)
+    /// SIMPLIFICATION: Redis runs it in processCommand before every command while any client
+    /// tracks; we run it after each tracked command (the only place the table grows) and after
+    /// CONFIG SET, so a command of an untracked client pays nothing.
     func trackingLimitUsedSlots() {
         let max = config.trackingTableMaxKeys
         if max == 0 { return }
@@ -491,9 +501,6 @@ extension Server {
         let effort = 100 * (tracking.limitRounds + 1)
         // Hash order stands in for Redis's random walk: it favours no key.
         let victims = Array(tracking.table.keys.prefix(effort))
-        let caller = tracking.callerId
-        tracking.callerId = 0
-        defer { tracking.callerId = caller }
         for key in victims {
             trackingInvalidateKey(key, bcast: false)
             if tracking.table.count <= max { tracking.limitRounds = 0; return }
