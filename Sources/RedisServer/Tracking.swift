@@ -397,7 +397,8 @@ extension Server {
     /// tells it with a `tracking-redir-broken` push. Redis: sendTrackingMessage (src/tracking.c)
     func sendTrackingMessage(_ c: Client, _ what: Invalidation) {
         var target = c
-        if c.trackingRedirection != 0 {
+        let redirected = c.trackingRedirection != 0
+        if redirected {
             guard let other = net.client(id: c.trackingRedirection) else {
                 c.flags.insert(.trackingBrokenRedir)
                 if c.resp > 2 {
@@ -415,7 +416,8 @@ extension Server {
         if target.resp > 2 {
             target.addReplyPushLen(2)
             target.addReplyBulk("invalidate")
-        } else if target !== c && target.flags.contains(.pubsub) {
+        } else if redirected && target.flags.contains(.pubsub) {
+            // (Even a redirect to itself: a RESP2 client may subscribe after turning tracking on.)
             target.addReplyPushLen(3)
             target.addReplyBulk("message")
             target.addReplyBulk("__redis__:invalidate")
@@ -445,7 +447,7 @@ extension Server {
         case .all: keys = "(all)"
         case .proto(let bytes): keys = RESPEscape.escape(bytes, limit: 64)
         }
-        let via = target === c ? "" : " via id=\(target.id)"
+        let via = c.trackingRedirection == 0 ? "" : " via id=\(target.id)"
         tracer.emit(.net, .netOut, "id=\(c.id)\(via) invalidate \(keys)", fn: "sendTrackingMessage")
     }
 

@@ -68,6 +68,14 @@ final class TrackingTests: ServerTestCase {
         expect(alone, "GET", "b", is: "$-1\r\n")
         expect(w, "SET", "b", "1", is: "+OK\r\n")
         expect(alone, "PING", is: "+PONG\r\n")
+        // A redirect to itself counts as a redirect: once subscribed, it hears on its own channel.
+        let me = try connect(s)
+        guard let mid = int(me, "CLIENT", "ID") else { return XCTFail("CLIENT ID") }
+        expect(me, "CLIENT", "TRACKING", "on", "REDIRECT", "\(mid)", is: "+OK\r\n")
+        expect(me, "GET", "c", is: "$-1\r\n")
+        expect(me, "SUBSCRIBE", "__redis__:invalidate", is: "*3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n")
+        expect(w, "SET", "c", "1", is: "+OK\r\n")
+        XCTAssertEqual(nextReply(me), message("c"))
     }
 
     func testARedirectWhoseTargetLeftIsReportedBroken() throws {
