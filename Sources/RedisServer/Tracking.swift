@@ -79,6 +79,7 @@ extension Err {
 final class BroadcastState {
     /// Each key changed since the last broadcast, with the id of the first client that changed
     /// it (0: no client, as an expiry), so that a NOLOOP client is not told of its own change.
+    /// (The first, as 6.2's raxTryInsert keeps it; Redis 7.0 keeps the last.)
     var keys: [ByteString: UInt64] = [:]
     /// The BCAST clients with this prefix, in the order they asked for it.
     var clients: [Client] = []

@@ -147,6 +147,38 @@ final class TrackingSideBySideTests: InteropTestCase {
         XCTAssertEqual(replies[1], ["+OK\\r\\n", push], "redis-server 7.0: the reply first")
     }
 
+    /// Two clients change the same key in one loop turn (held by a write pause, released at once),
+    /// a BCAST NOLOOP client first, then another: 6.2 remembers the *first* client to change a key
+    /// in a turn (raxTryInsert), so the NOLOOP client hears nothing; 7.0 remembers the last
+    /// (raxInsert) and tells it. In the other order the two servers swap answers.
+    func testBroadcastNoloopBlamesTheFirstChangeInATurnAsIn62() throws {
+        let realPort = try startRealRedis()
+        let ours = try startServer()
+        var told: [[Bool]] = []
+        for port in [ours.port, realPort] {
+            var row: [Bool] = []
+            for noloopFirst in [true, false] {
+                let u = try RawClient(port: port), w = try RawClient(port: port), p = try RawClient(port: port)
+                _ = try u.call("HELLO", "3")
+                _ = try u.call("CLIENT", "TRACKING", "on", "BCAST", "NOLOOP", "PREFIX", "nl")
+                _ = try p.call("CLIENT", "PAUSE", "100000", "WRITE")
+                let set = RawClient.encode([Array("SET".utf8), Array("nlk".utf8), Array("1".utf8)])
+                for c in noloopFirst ? [u, w] : [w, u] { c.send(raw: set); usleep(50_000) }
+                _ = try p.call("CLIENT", "UNPAUSE")
+                XCTAssertEqual(try w.readRawReply(), Array("+OK\r\n".utf8))
+                // u reads its +OK, and then a push or nothing; PING marks the end.
+                _ = try u.readRawReply()
+                u.send(raw: RawClient.encode([Array("PING".utf8)]))
+                let next = esc(try u.readRawReply())
+                row.append(next.hasPrefix(">2"))
+                if next.hasPrefix(">2") { XCTAssertEqual(esc(try u.readRawReply()), "+PONG\\r\\n") }
+            }
+            told.append(row)
+        }
+        XCTAssertEqual(told[0], [false, true], "ours: the first change of the turn is the one blamed")
+        XCTAssertEqual(told[1], [true, false], "redis-server 7.0: the last one is")
+    }
+
     /// Our 6.2 replies where Redis 7.0 replies differently on purpose; not byte-compared.
     static let redis62Only: [(command: [String], reply: String, reason: String)] = [
         (["CLIENT", "TRACKING"], "-ERR Unknown subcommand or wrong number of arguments for 'TRACKING'. Try CLIENT HELP.\r\n",
