@@ -147,6 +147,26 @@ final class TrackingSideBySideTests: InteropTestCase {
         XCTAssertEqual(replies[1], ["+OK\\r\\n", push], "redis-server 7.0: the reply first")
     }
 
+    /// A RESP3 tracking client redirected to a RESP2 subscriber: after FLUSHALL the subscriber
+    /// reads the *tracking client's* null, `_`, which is no RESP2 at all; Redis does the same.
+    func testFlushNullIsTheTrackingClientsOwn() throws {
+        let realPort = try startRealRedis()
+        let ours = try startServer()
+        var got: [String] = []
+        for port in [ours.port, realPort] {
+            let r = try RawClient(port: port), t = try RawClient(port: port), w = try RawClient(port: port)
+            guard case .integer(let rid) = try r.call("CLIENT", "ID") else { return XCTFail("CLIENT ID") }
+            _ = try r.call("SUBSCRIBE", "__redis__:invalidate")
+            _ = try t.call("HELLO", "3")
+            _ = try t.call("CLIENT", "TRACKING", "on", "REDIRECT", String(rid))
+            _ = try t.call("GET", "k")
+            _ = try w.call("FLUSHALL")
+            got.append(esc(try r.readRawReply()))
+        }
+        XCTAssertEqual(got[0], "*3\\r\\n$7\\r\\nmessage\\r\\n$20\\r\\n__redis__:invalidate\\r\\n_\\r\\n")
+        XCTAssertEqual(got[0], got[1])
+    }
+
     /// Two clients change the same key in one loop turn (held by a write pause, released at once),
     /// a BCAST NOLOOP client first, then another: 6.2 remembers the *first* client to change a key
     /// in a turn (raxTryInsert), so the NOLOOP client hears nothing; 7.0 remembers the last
