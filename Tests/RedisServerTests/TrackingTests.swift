@@ -110,6 +110,10 @@ final class TrackingTests: ServerTestCase {
         expect(t, "CLIENT", "TRACKINGINFO", is: "%3\r\n$5\r\nflags\r\n~2\r\n$2\r\non\r\n$5\r\nbcast\r\n"
                + "$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*2\r\n$3\r\ncfg\r\n$5\r\nuser:\r\n")
         XCTAssertEqual(infoField(w, "stats", "tracking_total_prefixes"), "2")
+        guard let tid = int(t, "CLIENT", "ID") else { return XCTFail("CLIENT ID") }
+        let line = call(w, "CLIENT", "LIST", "ID", "\(tid)").string ?? ""
+        XCTAssertTrue(line.contains(" flags=tB ") && line.hasSuffix(" redir=0\n"), line)
+        XCTAssertTrue((call(w, "CLIENT", "INFO").string ?? "").hasSuffix(" redir=-1\n"))
         // BCAST with no prefix is every key.
         let all = try tracker(s, "BCAST")
         expect(w, "SET", "anything", "1", is: "+OK\r\n")
