@@ -56,6 +56,21 @@ public struct ClientFlags: OptionSet, Sendable {
     /// Held by CLIENT PAUSE: `argv` keeps the command, which runs when the pause ends.
     /// Redis: CLIENT_PENDING_COMMAND (with CLIENT_BLOCKED and btype BLOCKED_PAUSE)
     public static let pendingCommand = ClientFlags(rawValue: 1 << 14)
+    /// CLIENT TRACKING ON: the keys it reads are remembered, and it hears when they change
+    /// (RedisServer/Tracking.swift). Redis: CLIENT_TRACKING
+    public static let tracking = ClientFlags(rawValue: 1 << 15)
+    /// The client it redirects invalidations to has gone. Redis: CLIENT_TRACKING_BROKEN_REDIR
+    public static let trackingBrokenRedir = ClientFlags(rawValue: 1 << 16)
+    /// Tracking in broadcast mode: told about every key under its prefixes. Redis: CLIENT_TRACKING_BCAST
+    public static let trackingBCAST = ClientFlags(rawValue: 1 << 17)
+    /// Only what follows CLIENT CACHING yes is remembered. Redis: CLIENT_TRACKING_OPTIN
+    public static let trackingOptin = ClientFlags(rawValue: 1 << 18)
+    /// All is remembered except what follows CLIENT CACHING no. Redis: CLIENT_TRACKING_OPTOUT
+    public static let trackingOptout = ClientFlags(rawValue: 1 << 19)
+    /// CLIENT CACHING was given for the next command (or transaction). Redis: CLIENT_TRACKING_CACHING
+    public static let trackingCaching = ClientFlags(rawValue: 1 << 20)
+    /// Not told about the keys it modifies itself. Redis: CLIENT_TRACKING_NOLOOP
+    public static let trackingNoloop = ClientFlags(rawValue: 1 << 21)
 }
 
 /// One connection. Redis: client (src/server.h)
@@ -88,6 +103,9 @@ public final class Client {
     /// listLength(c->pubsub_patterns)
     public var channelCount = 0
     public var patternCount = 0
+    /// CLIENT TRACKING … REDIRECT id: who receives this client's invalidations (0: itself).
+    /// Redis: c->client_tracking_redirection
+    public var trackingRedirection: UInt64 = 0
 
     /// While blocked: the keys it waits on, its db, the blocking command's arguments, and the
     /// unix time in ms when it gives up (0: never). Redis: c->bpop (struct blockingState)

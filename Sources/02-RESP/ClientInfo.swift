@@ -54,6 +54,9 @@ extension Client {
         if flags.contains(.pubsub) { s += "P" }
         if flags.contains(.multi) { s += "x" }
         if flags.contains(.blocked) { s += "b" }
+        if flags.contains(.tracking) { s += "t" }
+        if flags.contains(.trackingBrokenRedir) { s += "R" }
+        if flags.contains(.trackingBCAST) { s += "B" }
         if flags.contains(.dirtyCAS) { s += "d" }
         if flags.contains(.closeAfterReply) { s += "c" }
         if flags.contains(.closeASAP) { s += "A" }
@@ -74,6 +77,6 @@ extension Client {
             + " flags=\(flagLetters) db=\(db) sub=\(channelCount) psub=\(patternCount) multi=\(flags.contains(.multi) ? multiCount : -1)"
             + " qbuf=\(qbuf) qbuf-free=\(qbufCapacity - qbufLen) argv-mem=\(argvMem)"
             + " obl=\(outputPending) oll=0 omem=0 tot-mem=\(totMem) events=\(events)"
-            + " cmd=\(lastCommand) user=default redir=-1"
+            + " cmd=\(lastCommand) user=default redir=\(flags.contains(.tracking) ? Int64(bitPattern: trackingRedirection) : -1)"
     }
 }

@@ -75,6 +75,9 @@ public final class Config {
     /// take one off it. Redis: lfu-log-factor, lfu-decay-time
     public var lfuLogFactor = 10
     public var lfuDecayTime = 1
+    /// Client-side caching: how many keys the tracking table may remember before it forgets
+    /// (and invalidates) some (0: no limit). Redis: tracking-table-max-keys
+    public var trackingTableMaxKeys = 1_000_000
 
     // MARK: Clients and limits
     public var maxclients = 10000
@@ -162,6 +165,7 @@ public final class Config {
         .int("maxmemory-eviction-tenacity", \.maxmemoryEvictionTenacity, 0...100),
         .int("lfu-log-factor", \.lfuLogFactor, 0...Int(Int32.max)),
         .int("lfu-decay-time", \.lfuDecayTime, 0...Int(Int32.max)),
+        .int("tracking-table-max-keys", \.trackingTableMaxKeys, 0...Int.max),
         .bool("protected-mode", \.protectedMode),
         .int("maxclients", \.maxclients, 1...Int(Int32.max)),
         .memory("proto-max-bulk-len", \.protoMaxBulkLen, 1024 * 1024),

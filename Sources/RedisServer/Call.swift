@@ -113,8 +113,12 @@ extension Server {
             tracer.emit(.cmd, .call, "db\(c.db) id=\(c.id) " + c.argv.map { "\($0)" }.joined(separator: " "), fn: "call")
         }
         let start = clock.monotonicUs()
+        // What a tracking client changes is its own doing (NOLOOP clients are not told of it).
+        if c.flags.contains(.tracking) { tracking.callerId = c.id }
         cmd.proc(c)
         let duration = clock.monotonicUs() - start
+        // …and what it read is remembered. Redis: trackingRememberKeys from call()
+        if c.flags.contains(.tracking) { trackingAfterCommand(c, cmd) }
         cmd.calls += 1
         cmd.microseconds += duration
         if net.stats.errorReplies != errorsBefore { cmd.failedCalls += 1 }

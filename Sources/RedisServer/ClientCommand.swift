@@ -22,8 +22,9 @@
 // CLIENT REPLY is for a client that sends many writes and does not care about the answers (a bulk
 // import): OFF silences every reply, even errors, until ON; SKIP silences only the next command.
 //
-// SIMPLIFICATION: CACHING, GETREDIR, TRACKING and TRACKINGINFO are not built (they answer the
-// unknown-subcommand error); HELP still lists them, as 6.2's does.
+//     CLIENT TRACKING ON [BCAST] …   +OK   client-side caching (Tracking.swift); CACHING yes|no,
+//     CLIENT GETREDIR                :0    GETREDIR and TRACKINGINFO belong to it
+//
 // The only user is `default`, so USER matches every client or names no user at all.
 
 import RedisCore
@@ -64,6 +65,7 @@ extension Server {
         }
         discardTransaction(c)
         forgetSubscriptions(c)
+        if c.flags.contains(.tracking) { disableTracking(c) }
         c.db = 0
         c.resp = 2
         c.name = nil
@@ -123,7 +125,8 @@ extension Server {
         "    Prints this help.",
     ]
 
-    /// CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | REPLY | UNBLOCK | PAUSE | UNPAUSE | HELP.
+    /// CLIENT ID | SETNAME | GETNAME | LIST | INFO | KILL | REPLY | UNBLOCK | PAUSE | UNPAUSE |
+    /// TRACKING | CACHING | GETREDIR | TRACKINGINFO | HELP.
     /// Redis: clientCommand (src/networking.c)
     func clientCommand(_ c: Client) {
         let sub = c.argv[1], argc = c.argv.count
@@ -149,6 +152,14 @@ extension Server {
             clientPauseCommand(c)
         } else if sub.equalsIgnoringCase("unpause") && argc == 2 {
             clientUnpauseCommand(c)
+        } else if sub.equalsIgnoringCase("tracking") && argc >= 3 {
+            clientTrackingCommand(c)
+        } else if sub.equalsIgnoringCase("caching") && argc >= 3 {
+            clientCachingCommand(c)
+        } else if sub.equalsIgnoringCase("getredir") && argc == 2 {
+            clientGetredirCommand(c)
+        } else if sub.equalsIgnoringCase("trackinginfo") && argc == 2 {
+            clientTrackingInfoCommand(c)
         } else {
             subcommandError(c)
         }

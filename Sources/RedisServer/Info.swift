@@ -85,7 +85,7 @@ extension Server {
             return lines("Clients", [
                 ("connected_clients", net.clientCount), ("cluster_connections", 0), ("maxclients", config.maxclients),
                 ("client_recent_max_input_buffer", maxIn), ("client_recent_max_output_buffer", maxOut),
-                ("blocked_clients", keyspace.blockedClientCount + pause.held.count), ("tracking_clients", 0), ("clients_in_timeout_table", 0),
+                ("blocked_clients", keyspace.blockedClientCount + pause.held.count), ("tracking_clients", tracking.clients), ("clients_in_timeout_table", 0),
             ])
         case "memory":
             let m = memoryOverhead()
@@ -156,8 +156,8 @@ extension Server {
                 ("keyspace_misses", ks.misses), ("pubsub_channels", pubsub.channels.count), ("pubsub_patterns", pubsub.patterns.count), ("latest_fork_usec", 0),
                 ("total_forks", 0), ("migrate_cached_sockets", 0), ("slave_expires_tracked_keys", 0),
                 ("active_defrag_hits", 0), ("active_defrag_misses", 0), ("active_defrag_key_hits", 0),
-                ("active_defrag_key_misses", 0), ("tracking_total_keys", 0), ("tracking_total_items", 0),
-                ("tracking_total_prefixes", 0), ("unexpected_error_replies", 0), ("total_error_replies", ns.errorReplies),
+                ("active_defrag_key_misses", 0), ("tracking_total_keys", tracking.table.count), ("tracking_total_items", tracking.totalItems),
+                ("tracking_total_prefixes", tracking.prefixes.count), ("unexpected_error_replies", 0), ("total_error_replies", ns.errorReplies),
                 ("dump_payload_sanitizations", 0), ("total_reads_processed", ns.readsProcessed),
                 ("total_writes_processed", ns.writesProcessed), ("io_threaded_reads_processed", 0),
                 ("io_threaded_writes_processed", 0),

@@ -78,6 +78,8 @@ public final class Server {
     var evictions = EvictionState()
     /// CLIENT PAUSE: the pause in force and the clients it holds (ClientPause.swift).
     var pause = ClientPauseState()
+    /// Client-side caching: who read which key, BCAST prefixes (Tracking.swift).
+    let tracking = TrackingState()
 
     /// Builds the server from a command line: `[config-file] [--name value …]`.
     /// Redis: main, loadServerConfig, initServer (src/server.c)
@@ -132,9 +134,13 @@ public final class Server {
         // Every modified key may doom a WATCHer's EXEC. Redis: signalModifiedKey → touchWatchedKey
         keyspace.keyModified = { [unowned self] db, key in
             if !self.tx.watchers.isEmpty { self.touchWatchedKey(db, key) }
+            // …and a tracking client's cached copy. Redis: signalModifiedKey → trackingInvalidateKey
+            if self.tracking.active { self.trackingInvalidateKey(key) }
         }
         keyspace.willEmpty = { [unowned self] db in
             if !self.tx.watchers.isEmpty { self.touchAllWatchedKeys(inDb: db) }
+            // Redis: signalFlushedDb → trackingInvalidateKeysOnFlush
+            if self.tracking.clients > 0 || !self.tracking.table.isEmpty { self.trackingInvalidateKeysOnFlush() }
         }
         keyspace.databasesSwapped = { [unowned self] a, b in
             if !self.tx.watchers.isEmpty {
@@ -153,6 +159,7 @@ public final class Server {
             self.forgetPaused(c)
             self.forgetTransaction(c)
             self.forgetSubscriptions(c)
+            if c.flags.contains(.tracking) { self.disableTracking(c) }
         }
         config.didChange = { [unowned self] name in self.configChanged(name) }
 
@@ -220,6 +227,8 @@ public final class Server {
                 logger.log(.warning, "WARNING: the new maxmemory value set via CONFIG SET (\(config.maxmemory)) is smaller than the current memory usage (\(used)). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.")
             }
             _ = performEvictions()
+        case "tracking-table-max-keys":
+            if tracking.clients > 0 { trackingLimitUsedSlots() }
         case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
             applyAging()
         default: break
@@ -372,6 +381,8 @@ public final class Server {
         net.processUnblockedClients()
         // A fast expiry cycle, if the last slow one had to stop before it was done.
         keyspace.activeExpireCycle(fast: true, hz: config.effectiveHz, state: &expireState)
+        // BCAST clients hear of this turn's changes under their prefixes, one message a prefix.
+        if !tracking.prefixes.isEmpty { trackingBroadcastInvalidationMessages() }
         // The AOF goes to the kernel (and, with appendfsync always, to the disk) before any
         // reply to the commands it holds can leave.
         aof.flush(force: false)
