@@ -108,15 +108,18 @@ extension Server {
     func call(_ c: Client, _ cmd: RedisCommand) {
         let dirtyBefore = keyspace.dirty
         let errorsBefore = net.stats.errorReplies
-        keyspace.nowMs = clock.mstime()
+        // One clock read gives the command its time (expiry compares against it) and starts the
+        // stopwatch for commandstats, as Redis 6.2's call() takes both from ustime().
+        let start = clock.ustime()
+        keyspace.nowMs = start / 1000
         if tracer.on(.cmd) {
             tracer.emit(.cmd, .call, "db\(c.db) id=\(c.id) " + c.argv.map { "\($0)" }.joined(separator: " "), fn: "call")
         }
-        let start = clock.monotonicUs()
         // What a tracking client changes is its own doing (NOLOOP clients are not told of it).
         if c.flags.contains(.tracking) { tracking.callerId = c.id }
         cmd.proc(c)
-        let duration = clock.monotonicUs() - start
+        // A wall clock set back during the command would make it negative.
+        let duration = max(clock.ustime() - start, 0)
         // …and what it read is remembered. Redis: trackingRememberKeys from call()
         if c.flags.contains(.tracking) { trackingAfterCommand(c, cmd) }
         cmd.calls += 1
