@@ -166,6 +166,18 @@ extension Client {
     }
     // snippet.end
 
+    /// A HELP reply: one status line per entry. Redis: addReplyHelp (src/networking.c)
+    public func addReplyHelp(_ lines: [String]) {
+        addReplyArrayLen(lines.count)
+        for l in lines { addReplyStatus(l) }
+    }
+
+    /// The error for an unknown subcommand or a known one with the wrong number of arguments,
+    /// naming the subcommand as typed. Redis: addReplySubcommandSyntaxError (src/networking.c)
+    public func addReplySubcommandSyntaxError() {
+        addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(argv[1].stringValue.prefix(128))'. Try \(argv[0].stringValue.uppercased()) HELP.")
+    }
+
     /// `<prefix><n>\r\n`.
     @inline(__always)
     func addHeader(_ prefix: UInt8, _ v: Int64) {

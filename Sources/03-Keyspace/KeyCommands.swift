@@ -213,13 +213,12 @@ extension Keyspace {
                          "    Return the number of references of the value associated with the specified",
                          "    <key>.",
                          "HELP", "    Prints this help."]
-            c.addReplyArrayLen(lines.count)
-            for l in lines { c.addReplyStatus(l) }
+            c.addReplyHelp(lines)
             return
         }
         let known = ["encoding", "freq", "idletime", "refcount"].contains { sub.equalsIgnoringCase($0) }
         guard known && c.argv.count == 3 else {
-            c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(sub.stringValue.prefix(128))'. Try OBJECT HELP.")
+            c.addReplySubcommandSyntaxError()
             return
         }
         // OBJECT does not count as an access (LOOKUP_NOTOUCH): asking a key's idle time must not

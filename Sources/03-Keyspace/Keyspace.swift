@@ -164,17 +164,22 @@ public final class Keyspace {
     // MARK: - Lookups
 
     // snippet.lookupKeyRead
-    /// The value of `key` for a read, after lazy expiry; counts a hit or a miss.
-    /// Redis: lookupKeyRead, lookupKeyReadWithFlags (src/db.c)
+    /// The table index of `key` for a read, after lazy expiry, or nil; counts a hit or a miss.
+    /// Redis: lookupKeyReadWithFlags (src/db.c)
     @inline(__always)
-    public func lookupRead(_ db: Database, _ key: ByteString) -> RedisObject? {
-        if db.expires.count > 0 && expireIfNeeded(db, key) {
-            stats.misses += 1
-            return nil
-        }
+    public func lookupReadIndex(_ db: Database, _ key: ByteString) -> UInt32? {
+        if db.expires.count > 0 && expireIfNeeded(db, key) { stats.misses += 1; return nil }
         let i = db.dict.find(key)
         if i == 0 { stats.misses += 1; return nil }
         stats.hits += 1
+        return i
+    }
+
+    /// The value of `key` for a read, which is a use: the key's access clock is refreshed.
+    /// Redis: lookupKeyRead (src/db.c)
+    @inline(__always)
+    public func lookupRead(_ db: Database, _ key: ByteString) -> RedisObject? {
+        guard let i = lookupReadIndex(db, key) else { return nil }
         touch(db, i)
         return db.dict.value(at: i)
     }
@@ -195,16 +200,6 @@ public final class Keyspace {
     /// Redis: lookupKeyReadWithFlags with LOOKUP_NOTOUCH (src/db.c)
     public func lookupReadNoTouch(_ db: Database, _ key: ByteString) -> RedisObject? {
         lookupReadIndex(db, key).map { db.dict.value(at: $0) }
-    }
-
-    /// The table index of `key` for a read that is not a use, or nil. OBJECT IDLETIME reads
-    /// the clock there.
-    public func lookupReadIndex(_ db: Database, _ key: ByteString) -> UInt32? {
-        if db.expires.count > 0 && expireIfNeeded(db, key) { stats.misses += 1; return nil }
-        let i = db.dict.find(key)
-        if i == 0 { stats.misses += 1; return nil }
-        stats.hits += 1
-        return i
     }
 
     /// True if `key` exists (after lazy expiry), without touching the hit counters.
@@ -326,13 +321,18 @@ public final class Keyspace {
     /// Deletes an expired key and tells the AOF and replicas with a DEL.
     /// Redis: deleteExpiredKeyAndPropagate (src/db.c), propagateExpire
     func deleteExpired(_ db: Database, _ key: ByteString, active: Bool) {
-        if tracer.on(.db) {
-            tracer.emit(.db, .event, "db\(db.id) expired \(key) (\(active ? "active" : "lazy"))",
-                        fn: active ? "activeExpireCycle" : "expireIfNeeded")
-        }
-        delete(db, key)
+        deleteAndPropagate(db, key, "db\(db.id) expired \(key) (\(active ? "active" : "lazy"))",
+                           fn: active ? "activeExpireCycle" : "expireIfNeeded")
         stats.expiredKeys += 1
+    }
+
+    /// Deletes a key the server removes on its own, expired or evicted: the AOF and the replicas
+    /// get a DEL first, as no client command will stand for it; `event` is the trace line.
+    /// Redis: propagateExpire, then dbSyncDelete (expireIfNeeded, performEvictions)
+    public func deleteAndPropagate(_ db: Database, _ key: ByteString, _ event: @autoclosure () -> String, fn: StaticString) {
+        if tracer.on(.db) { tracer.emit(.db, .event, event(), fn: fn) }
         propagate?(db.id, ["DEL", key])
+        delete(db, key)
     }
 }
 

@@ -131,7 +131,7 @@ extension Server {
     func clientCommand(_ c: Client) {
         let sub = c.argv[1], argc = c.argv.count
         if sub.equalsIgnoringCase("help") && argc == 2 {
-            addReplyHelp(c, Server.clientHelp)
+            c.addReplyHelp(Server.clientHelp)
         } else if sub.equalsIgnoringCase("id") && argc == 2 {
             c.addReplyLongLong(Int64(bitPattern: c.id))
         } else if sub.equalsIgnoringCase("info") && argc == 2 {
@@ -161,7 +161,7 @@ extension Server {
         } else if sub.equalsIgnoringCase("trackinginfo") && argc == 2 {
             clientTrackingInfoCommand(c)
         } else {
-            subcommandError(c)
+            c.addReplySubcommandSyntaxError()
         }
     }
 

@@ -152,12 +152,7 @@ extension Server {
         // (Replicas, once chapter 7 has them, must never be held: the pause is there so that they
         // can catch up.)
         if pause.type == .all { return true }
-        let replicating: CommandFlags = [.write, .mayReplicate]
-        if !cmd.flags.isDisjoint(with: replicating) { return true }
-        if cmd === tx.execCommand, let t = tx.byClient[ObjectIdentifier(c)] {
-            return t.queued.contains { !$0.cmd.flags.isDisjoint(with: replicating) }
-        }
-        return false
+        return !flagsWithQueue(c, cmd).isDisjoint(with: [.write, .mayReplicate])
     }
     // snippet.end
 

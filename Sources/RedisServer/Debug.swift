@@ -140,7 +140,7 @@ extension Server {
             for key in c.argv.dropFirst(2) {
                 var d = Digest()
                 // LOOKUP_NOTOUCH in Redis: a read that does not count as an access.
-                if let o = keyspace.lookupRead(db, key) {
+                if let o = keyspace.lookupReadNoTouch(db, key) {
                     addObjectDigest(&d, o, volatile: keyspace.expireTime(db, key) != nil)
                 }
                 c.addReplyStatus(d.hex)
@@ -196,9 +196,9 @@ extension Server {
                          "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
                          "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
                          "HELP", "    Prints this help."]
-            addReplyHelp(c, lines)
+            c.addReplyHelp(lines)
         } else {
-            subcommandError(c)
+            c.addReplySubcommandSyntaxError()
         }
     }
 

@@ -60,16 +60,17 @@ extension Err {
 extension Server {
     /// Memory that does not count against maxmemory: the AOF buffer (and, later, the replicas'
     /// output buffers), which deleting keys could not shrink. Redis: freeMemoryGetNotCountedMemory
-    func notCountedMemory() -> Int { aof.state != .off ? aof.buffer.capacity : 0 }
+    func notCountedMemory() -> Int { aofBufferMemory() }
+
+    /// The memory maxmemory limits: what is in use, less what does not count.
+    func countedMemory() -> Int { max(usedMemory() - notCountedMemory(), 0) }
 
     /// How many bytes must go to be under maxmemory again; 0 when there is no limit or we are
     /// under it. Redis: getMaxmemoryState (src/evict.c)
     func memoryToFree() -> Int {
         let limit = Int(config.maxmemory)
         if limit == 0 { return 0 }
-        let reported = usedMemory()
-        if reported <= limit { return 0 }
-        let used = max(reported - notCountedMemory(), 0)
+        let used = countedMemory()
         return used > limit ? used - limit : 0
     }
 
@@ -98,9 +99,12 @@ extension Server {
         var freed = 0, keysFreed = 0
         while freed < toFree {
             guard let (db, key) = pickEvictionVictim(policy) else { return .fail }
-            // Only what deleting the key frees counts, not the DEL it adds to the AOF buffer
-            // (which does not count against the limit). Redis: the delta around dbSyncDelete
-            freed += evict(db, key, policy)
+            // What counts against the limit, so not the DEL the eviction adds to the AOF buffer.
+            // Redis: the delta around dbSyncDelete
+            let before = countedMemory()
+            keyspace.deleteAndPropagate(db, key, "db\(db.id) evicted \(key) (\(policy))", fn: "performEvictions")
+            keyspace.stats.evictedKeys += 1
+            freed += before - countedMemory()
             keysFreed += 1
             // Every 16 keys, check the time: a server far over its limit (after CONFIG SET
             // maxmemory) must keep answering while it frees.
@@ -119,19 +123,6 @@ extension Server {
         return evictions.timerRunning ? .running : .ok
     }
     // snippet.end
-
-    /// Deletes one key for eviction: the AOF gets a DEL, watchers see it touched, INFO counts it.
-    /// Returns the bytes the deletion freed.
-    func evict(_ db: Database, _ key: ByteString, _ policy: String) -> Int {
-        if tracer.on(.db) {
-            tracer.emit(.db, .event, "db\(db.id) evicted \(key) (\(policy))", fn: "performEvictions")
-        }
-        keyspace.propagate?(db.id, ["DEL", key])
-        let before = usedMemory()
-        keyspace.delete(db, key)
-        keyspace.stats.evictedKeys += 1
-        return before - usedMemory()
-    }
 
     /// The key the policy gives up next, or nil when no key may go.
     func pickEvictionVictim(_ policy: String) -> (Database, ByteString)? {
@@ -197,14 +188,10 @@ extension Server {
     func refusedForMemory(_ c: Client, _ cmd: RedisCommand) -> Bool {
         let outOfMemory = performEvictions() == .fail
         if !outOfMemory { return false }
-        var refuse = cmd.flags.contains(.denyOOM)
-        if cmd.name == "exec", let t = tx.byClient[ObjectIdentifier(c)] {
-            refuse = refuse || t.queued.contains { $0.cmd.flags.contains(.denyOOM) }
-        }
         // Inside MULTI even queueing takes memory, so all but EXEC, DISCARD and RESET is refused.
-        if c.flags.contains(.multi) && cmd.name != "exec" && cmd.name != "discard" && cmd.name != "reset" {
-            refuse = true
+        if c.flags.contains(.multi) && cmd !== tx.execCommand && cmd.name != "discard" && cmd.name != "reset" {
+            return true
         }
-        return refuse
+        return flagsWithQueue(c, cmd).contains(.denyOOM)
     }
 }

@@ -92,7 +92,7 @@ extension Server {
             let rss = m.rss, allocated = m.allocated, active = m.active, resident = m.resident
             let system = csys_total_system_memory()
             func h(_ n: Int) -> String { Server.human(Int64(n)) }
-            func ratio(_ a: Int, _ b: Int) -> String { b == 0 ? "0.00" : format2(Double(a) / Double(b)) }
+            func ratio(_ r: Float) -> String { format2(Double(r)) }
             return lines("Memory", [
                 ("used_memory", m.used), ("used_memory_human", h(m.used)),
                 ("used_memory_rss", rss), ("used_memory_rss_human", h(rss)),
@@ -107,11 +107,11 @@ extension Server {
                 ("used_memory_scripts", 0), ("used_memory_scripts_human", h(0)), ("number_of_cached_scripts", 0),
                 ("maxmemory", config.maxmemory), ("maxmemory_human", Server.human(config.maxmemory)),
                 ("maxmemory_policy", config.maxmemoryPolicy),
-                ("allocator_frag_ratio", ratio(active, allocated)), ("allocator_frag_bytes", active - allocated),
-                ("allocator_rss_ratio", ratio(resident, active)), ("allocator_rss_bytes", resident - active),
-                ("rss_overhead_ratio", ratio(rss, resident)), ("rss_overhead_bytes", rss - resident),
-                ("mem_fragmentation_ratio", ratio(rss, m.used)), ("mem_fragmentation_bytes", rss - m.used),
-                ("mem_not_counted_for_evict", m.aofBuffer), ("mem_replication_backlog", m.replicationBacklog),
+                ("allocator_frag_ratio", ratio(m.allocatorFrag)), ("allocator_frag_bytes", active - allocated),
+                ("allocator_rss_ratio", ratio(m.allocatorRSS)), ("allocator_rss_bytes", resident - active),
+                ("rss_overhead_ratio", ratio(m.rssOverhead)), ("rss_overhead_bytes", rss - resident),
+                ("mem_fragmentation_ratio", ratio(m.fragmentation)), ("mem_fragmentation_bytes", rss - m.used),
+                ("mem_not_counted_for_evict", notCountedMemory()), ("mem_replication_backlog", m.replicationBacklog),
                 ("mem_clients_slaves", m.clientsReplicas), ("mem_clients_normal", m.clientsNormal),
                 ("mem_aof_buffer", m.aofBuffer), ("mem_allocator", "libc"),
                 ("active_defrag_running", 0), ("lazyfree_pending_objects", 0), ("lazyfreed_objects", 0),
@@ -216,6 +216,9 @@ extension Server {
         max(csys_heap_used() - keyspace.unusedSlotBytes, 0)
     }
 
+    /// The AOF buffer as allocated, while the AOF is on. Redis: sdsZmallocSize(server.aof_buf)
+    func aofBufferMemory() -> Int { aof.state != .off ? aof.buffer.capacity : 0 }
+
     // snippet.memoryOverhead
     /// Where the heap goes, as INFO memory reports it: the startup heap, the clients, the AOF
     /// buffer and each database's tables are overhead; the rest of what is in use is dataset.
@@ -236,7 +239,7 @@ extension Server {
         m.resident = m.rss
         m.startup = initialMemoryUsage
         for c in net.clients { m.clientsNormal += c.memoryUsage(argvBytes: c.argv.reduce(0) { $0 + $1.count }) }
-        if aof.state != .off { m.aofBuffer = aof.buffer.capacity }
+        m.aofBuffer = aofBufferMemory()
         m.total = m.startup + m.replicationBacklog + m.clientsReplicas + m.clientsNormal + m.aofBuffer
         for d in keyspace.dbs where d.count > 0 {
             let main = d.dict.overheadBytes, expires = d.expires.overheadBytes
@@ -309,4 +312,14 @@ struct MemoryOverhead {
     var dataset = 0
     var peakPercent = 0.0, datasetPercent = 0.0
     var bytesPerKey = 0
+
+    /// Fragmentation, as C floats the way Redis keeps them: inside the allocator (active over
+    /// allocated), pages it holds unused (resident over active), outside it (RSS over resident),
+    /// and over all (RSS over used_memory). Redis: allocator_frag, allocator_rss, rss_extra,
+    /// total_frag of redisMemOverhead (src/object.c)
+    var allocatorFrag: Float { Self.ratio(active, allocated) }
+    var allocatorRSS: Float { Self.ratio(resident, active) }
+    var rssOverhead: Float { Self.ratio(rss, resident) }
+    var fragmentation: Float { Self.ratio(rss, used) }
+    static func ratio(_ a: Int, _ b: Int) -> Float { b == 0 ? 0 : Float(a) / Float(b) }
 }

@@ -59,7 +59,7 @@ extension Server {
             csys_malloc_trim()
             c.addReplyOK()
         } else if sub.equalsIgnoringCase("help") {
-            addReplyHelp(c, [
+            c.addReplyHelp([
                 "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "DOCTOR", "    Return memory problems reports.",
                 "MALLOC-STATS", "    Return internal statistics report from the memory allocator.",
@@ -71,7 +71,7 @@ extension Server {
                 "HELP", "    Prints this help.",
             ])
         } else {
-            subcommandError(c)
+            c.addReplySubcommandSyntaxError()
         }
     }
 
@@ -80,7 +80,6 @@ extension Server {
     /// Redis: memoryCommand "stats" (src/object.c)
     func memoryStats(_ c: Client) {
         let m = memoryOverhead()
-        func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(Float(a) / Float(b)) }
         c.addReplyMapLen(25 + m.dbs.count)
         for (name, v) in [("peak.allocated", m.peak), ("total.allocated", m.used), ("startup.allocated", m.startup),
                           ("replication.backlog", m.replicationBacklog), ("clients.slaves", m.clientsReplicas),
@@ -98,11 +97,11 @@ extension Server {
             ("dataset.bytes", m.dataset), ("dataset.percentage", Double(Float(m.datasetPercent))),
             ("peak.percentage", Double(Float(m.peakPercent))),
             ("allocator.allocated", m.allocated), ("allocator.active", m.active), ("allocator.resident", m.resident),
-            ("allocator-fragmentation.ratio", ratio(m.active, m.allocated)),
+            ("allocator-fragmentation.ratio", Double(m.allocatorFrag)),
             ("allocator-fragmentation.bytes", m.active - m.allocated),
-            ("allocator-rss.ratio", ratio(m.resident, m.active)), ("allocator-rss.bytes", m.resident - m.active),
-            ("rss-overhead.ratio", ratio(m.rss, m.resident)), ("rss-overhead.bytes", m.rss - m.resident),
-            ("fragmentation", ratio(m.rss, m.used)), ("fragmentation.bytes", m.rss - m.used),
+            ("allocator-rss.ratio", Double(m.allocatorRSS)), ("allocator-rss.bytes", m.resident - m.active),
+            ("rss-overhead.ratio", Double(m.rssOverhead)), ("rss-overhead.bytes", m.rss - m.resident),
+            ("fragmentation", Double(m.fragmentation)), ("fragmentation.bytes", m.rss - m.used),
         ]
         for (name, v) in fields {
             c.addReplyBulk(name)

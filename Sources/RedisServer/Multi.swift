@@ -82,6 +82,14 @@ extension Server {
     /// EXEC, DISCARD, MULTI and WATCH (the last two to refuse), and RESET, which ends it. UNWATCH
     /// is queued, as in Redis, and runs inside EXEC, where it changes nothing.
     /// Redis: the command list in processCommand's CLIENT_MULTI test (src/server.c)
+    /// What `cmd` may do, for the checks processCommand makes before running it: its own flags,
+    /// and for EXEC those of every command it would run. Redis: c->mstate.cmd_flags, the union
+    /// queueMultiCommand keeps (src/multi.c)
+    func flagsWithQueue(_ c: Client, _ cmd: RedisCommand) -> CommandFlags {
+        guard cmd === tx.execCommand, let t = tx.byClient[ObjectIdentifier(c)] else { return cmd.flags }
+        return t.queued.reduce(cmd.flags) { $0.union($1.cmd.flags) }
+    }
+
     func runsInsideMulti(_ cmd: RedisCommand) -> Bool {
         switch cmd.name {
         case "exec", "discard", "multi", "watch", "reset": return true

@@ -220,7 +220,7 @@ extension Server {
     func pubsubCommand(_ c: Client) {
         let sub = c.argv[1]
         if c.argv.count == 2 && sub.equalsIgnoringCase("help") {
-            addReplyHelp(c, [
+            c.addReplyHelp([
                 "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "CHANNELS [<pattern>]",
                 "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -249,7 +249,7 @@ extension Server {
             // 6.0 counted every client's subscription).
             c.addReplyLongLong(Int64(pubsub.patterns.count))
         } else {
-            subcommandError(c)
+            c.addReplySubcommandSyntaxError()
         }
     }
 }

@@ -32,17 +32,6 @@ extension Server {
         t.register(RedisCommand("time", 1, "ok-loading ok-stale random fast @dangerous", 0, 0, 0) { s.timeCommand($0) })
     }
 
-    /// A HELP reply: one status line per entry. Redis: addReplyHelp (src/networking.c)
-    func addReplyHelp(_ c: Client, _ lines: [String]) {
-        c.addReplyArrayLen(lines.count)
-        for l in lines { c.addReplyStatus(l) }
-    }
-
-    /// The error Redis gives for an unknown subcommand. Redis: addReplySubcommandSyntaxError
-    func subcommandError(_ c: Client) {
-        c.addReplyError("ERR Unknown subcommand or wrong number of arguments for '\(c.argv[1].stringValue.prefix(128))'. Try \(c.argv[0].stringValue.uppercased()) HELP.")
-    }
-
     /// PING [message]; a subscribed RESP2 client gets `pong` and the message as an array, shaped
     /// like the messages it is waiting for. Redis: pingCommand (src/server.c)
     func pingCommand(_ c: Client) {
@@ -145,9 +134,9 @@ extension Server {
                          "    If no command names are given, documentation details for all",
                          "    commands are returned.",
                          "HELP", "    Prints this help."]
-            addReplyHelp(c, lines)
+            c.addReplyHelp(lines)
         } else {
-            subcommandError(c)
+            c.addReplySubcommandSyntaxError()
         }
     }
 
@@ -175,9 +164,9 @@ extension Server {
                          "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
                          "RESETSTAT", "    Reset statistics reported by the INFO command.",
                          "HELP", "    Prints this help."]
-            addReplyHelp(c, lines)
+            c.addReplyHelp(lines)
         } else {
-            subcommandError(c)
+            c.addReplySubcommandSyntaxError()
         }
     }
 
