@@ -67,6 +67,9 @@ public final class Networking {
     /// Clients by descriptor. Redis keeps a list (server.clients); a table indexed by fd finds
     /// the client of a fired event in O(1).
     var clientsByFd: [Client?]
+    /// The same clients by id, for CLIENT KILL ID, CLIENT UNBLOCK and tracking redirects.
+    /// Redis: server.clients_index (a rax), lookupClientByID
+    var clientsById: [UInt64: Client] = [:]
     /// Connected clients, in no particular order.
     public private(set) var clientCount = 0
     /// Clients with replies to write before the next sleep. Redis: server.clients_pending_write
@@ -285,6 +288,7 @@ public final class Networking {
                 continue
             }
             clientsByFd[Int(cfd)] = c
+            clientsById[c.id] = c
             clientCount += 1
             stats.connectionsReceived += 1
             if tracer.on(.net) { tracer.emit(.net, .event, "accept fd=\(cfd) id=\(c.id) \(address)", fn: "acceptTcpHandler") }
@@ -483,6 +487,7 @@ public final class Networking {
         loop.deleteFileEvent(fd: c.fd, mask: [.readable, .writable])
         close(c.fd)
         clientsByFd[Int(c.fd)] = nil
+        clientsById[c.id] = nil
         clientCount -= 1
         if c.flags.contains(.pendingWrite) {
             pendingWrites.removeAll { $0 === c }
@@ -507,7 +512,7 @@ public final class Networking {
     }
 
     /// Finds a connected client by id (CLIENT KILL ID).
-    public func client(id: UInt64) -> Client? { clientsByFd.first { $0?.id == id } ?? nil }
+    public func client(id: UInt64) -> Client? { clientsById[id] }
 
     /// Closes clients idle for longer than `timeout` seconds, and gives back the memory of
     /// buffers that grew for one big request or reply and are now empty.
